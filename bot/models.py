@@ -1,0 +1,72 @@
+"""SQLModel tables: coverages, their pages, entries and summary points."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, DateTime, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class Coverage(SQLModel, table=True):
+    """One live story, which may span many pages (`?page=2`, `?page=3`, ...)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=512)
+    title: str = Field(default="", max_length=512)
+    address: str | None = Field(default=None, max_length=2048)
+
+
+class Page(SQLModel, table=True):
+    """One loaded file: what lets a reload skip unchanged files and update changed ones.
+
+    Keyed by the file, not the address: a saved excerpt of a page and the full page may share one.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    coverage_id: int = Field(foreign_key="coverage.id", index=True)
+    source: str = Field(unique=True, max_length=4096)
+    address: str | None = Field(default=None, max_length=2048)
+    page_number: int = 1
+    content_hash: str = Field(max_length=64)
+    zone: str | None = Field(default=None, max_length=8)
+
+
+class Entry(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("coverage_id", "fingerprint"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    coverage_id: int = Field(foreign_key="coverage.id", index=True)
+    page_id: int = Field(foreign_key="page.id", index=True)
+    fingerprint: str = Field(max_length=64)
+    page_number: int = 1
+    position: int
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    label: str | None = Field(default=None, max_length=32)
+    # In UTC; `zone` keeps the page's own zone (GMT/BST) for display.
+    published_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True, index=True)
+    )
+    zone: str | None = Field(default=None, max_length=8)
+    author: str | None = Field(default=None, max_length=256)
+    author_role: str | None = Field(default=None, max_length=256)
+    # Clean body paragraphs joined by blank lines.
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    address: str | None = Field(default=None, max_length=2048)
+
+
+class SummaryPoint(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("coverage_id", "fingerprint"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    coverage_id: int = Field(foreign_key="coverage.id", index=True)
+    page_id: int = Field(foreign_key="page.id", index=True)
+    fingerprint: str = Field(max_length=64)
+    position: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    address: str | None = Field(default=None, max_length=2048)
+
+
+class ContentVersion(SQLModel, table=True):
+    """Bumped by every load that changes something, so every process knows to rebuild its index."""
+
+    id: int = Field(default=1, primary_key=True)
+    version: int = 0
