@@ -61,6 +61,8 @@ class SummaryPoint(SQLModel, table=True):
     page_id: int = Field(foreign_key="page.id", index=True)
     fingerprint: str = Field(max_length=64)
     position: int
+    # "summary": a newer page's Summary bullet; "key_point": an older page's numbered key point.
+    kind: str = Field(default="summary", max_length=16)
     text: str = Field(sa_column=Column(Text, nullable=False))
     address: str | None = Field(default=None, max_length=2048)
 

@@ -38,6 +38,7 @@ class ParsedPage:
     page_number: int
     title: str | None
     summary: list[str]
+    summary_kind: str  # "summary" (bullets) or "key_point" (older pages' numbered list)
     entries: list[ParsedEntry]
     warnings: list[str]
 
@@ -115,6 +116,7 @@ def parse_page(raw: bytes) -> ParsedPage:
 
     has_live_reporting = any(line.strip().lower() == LIVE_REPORTING for line in lines)
     summary: list[str] = []
+    summary_kind = "summary"
     items: list[tuple[int, int, str, list[tuple[int, str]]]] = []  # number, line no, header, body
     seen_live_reporting = False
     in_summary = False
@@ -138,6 +140,7 @@ def parse_page(raw: bytes) -> ParsedPage:
         if item:
             # Older pages list their key points as numbers before "Live Reporting".
             summary.append(item.group(2).strip())
+            summary_kind = "key_point"
             continue
         if items:
             items[-1][3].append((number, line))
@@ -164,6 +167,7 @@ def parse_page(raw: bytes) -> ParsedPage:
         page_number=page_number(address) if address else 1,
         title=title,
         summary=summary,
+        summary_kind=summary_kind,
         entries=entries,
         warnings=warnings,
     )

@@ -142,6 +142,7 @@ def _point_rows(parsed: ParsedPage, coverage_id: int, page_id: int) -> list[dict
                 "page_id": page_id,
                 "fingerprint": key,
                 "position": position,
+                "kind": parsed.summary_kind,
                 "text": text,
                 "address": parsed.address,
             },

@@ -1,0 +1,111 @@
+"""The command line: load coverage, ask questions, see the latest updates, run the bot."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.config import get_settings
+from bot.db import get_engine
+from bot.library import build_answerer
+from bot.loader.run import FileOutcome, load_paths
+from bot.render_text import answer_json, answer_text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    return args.handler(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Answer questions about live news coverage, with cited sources.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    load = commands.add_parser("load", help="load coverage files or folders into the database")
+    load.add_argument("paths", nargs="*", type=Path, help="files or folders (default: KNOWLEDGE_DIR, knowledge/)")
+    load.add_argument("-q", "--quiet", action="store_true", help="print only the totals and failures")
+    load.set_defaults(handler=_load)
+
+    ask = commands.add_parser("ask", help="answer a question from the loaded coverage")
+    ask.add_argument("question", nargs="?", help="the question (with --batch, read questions from a file)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument("--batch", metavar="FILE", help="answer every line of FILE ('-' for standard input)")
+    ask.set_defaults(handler=_ask)
+
+    latest = commands.add_parser("latest", help="show the newest entries")
+    latest.add_argument("count", nargs="?", type=int, default=5, help="how many (default 5, at most 20)")
+    latest.add_argument("--json", action="store_true", help="print the answer as JSON")
+    latest.set_defaults(handler=_latest)
+
+    summary = commands.add_parser("summary", help="show the coverage's key points")
+    summary.add_argument("--json", action="store_true", help="print the answer as JSON")
+    summary.set_defaults(handler=_summary)
+    return parser
+
+
+def _engine():
+    return get_engine(get_settings().database_url)
+
+
+def _load(args: argparse.Namespace) -> int:
+    paths = args.paths or [get_settings().knowledge_dir]
+    missing = [p for p in paths if not p.exists()]
+    for path in missing:
+        print(f"error: {path}: no such file or folder", file=sys.stderr)
+    existing = [p for p in paths if p.exists()]
+
+    def progress(index: int, total: int, outcome: FileOutcome) -> None:
+        if outcome.status == "failed":
+            print(f"[{index}/{total}] FAILED {outcome.path}: {outcome.message}", file=sys.stderr)
+        elif not args.quiet:
+            detail = (
+                f"{outcome.entries} entries ({outcome.new_entries} new), "
+                f"{outcome.summary_points} summary points ({outcome.new_summary_points} new)"
+                if outcome.status == "loaded"
+                else "unchanged"
+            )
+            print(f"[{index}/{total}] {outcome.path}: {detail}", file=sys.stderr)
+        if not args.quiet:
+            for warning in outcome.warnings:
+                print(f"    warning: {outcome.path}: {warning}", file=sys.stderr)
+
+    report = load_paths(_engine(), existing, on_file=progress)
+    print(report.summary_line())
+    return 1 if report.failed or missing else 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    if args.batch is None and not args.question:
+        print("error: give a question, or --batch FILE", file=sys.stderr)
+        return 2
+    answerer = build_answerer(_engine())
+    if args.batch is None:
+        questions = [args.question]
+    else:
+        source = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
+        with source:
+            questions = [line.rstrip("\n") for line in source if line.strip()]
+    for question in questions:
+        answer = answerer.answer(question)
+        print(answer_json(answer) if args.json else answer_text(answer), flush=True)
+        if not args.json and len(questions) > 1:
+            print()
+    return 0
+
+
+def _latest(args: argparse.Namespace) -> int:
+    answer = build_answerer(_engine()).latest(max(1, min(args.count, 20)))
+    print(answer_json(answer) if args.json else answer_text(answer))
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    answer = build_answerer(_engine()).key_points()
+    print(answer_json(answer) if args.json else answer_text(answer))
+    return 0

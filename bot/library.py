@@ -1,0 +1,58 @@
+"""The answerer over the current database content, rebuilt only when that content changes."""
+
+import logging
+import threading
+import time
+
+from sqlalchemy.engine import Engine
+
+from bot.answers import Answerer
+from bot.retrieval.documents import content_version, read_documents
+from bot.retrieval.index import SearchIndex
+from bot.retrieval.search import Searcher
+
+log = logging.getLogger(__name__)
+
+
+def build_answerer(engine: Engine) -> Answerer:
+    return Answerer(Searcher(SearchIndex(read_documents(engine))))
+
+
+class Library:
+    """Keeps one index per process and swaps in a new one when any loader changes the data.
+
+    Checking costs one tiny query, at most every `check_every` seconds; the rebuild happens
+    outside the lock's fast path so answers keep flowing from the old index meanwhile.
+    """
+
+    def __init__(self, engine: Engine, check_every: float = 5.0):
+        self.engine = engine
+        self.check_every = check_every
+        self._lock = threading.Lock()
+        self._answerer: Answerer | None = None
+        self._version = -1
+        self._checked_at = 0.0
+
+    def answerer(self) -> Answerer:
+        now = time.monotonic()
+        if self._answerer is not None and now - self._checked_at < self.check_every:
+            return self._answerer
+        with self._lock:
+            if self._answerer is not None and now - self._checked_at < self.check_every:
+                return self._answerer
+            version = content_version(self.engine)
+            if self._answerer is None or version != self._version:
+                started = time.perf_counter()
+                self._answerer = build_answerer(self.engine)
+                self._version = version
+                log.info(
+                    "index built: %d documents, version %d, %.2fs",
+                    len(self._answerer.documents), version, time.perf_counter() - started,
+                )
+            self._checked_at = time.monotonic()
+            return self._answerer
+
+    def refresh(self) -> None:
+        """Check the database now instead of waiting for the next interval."""
+        self._checked_at = 0.0
+        self.answerer()

@@ -1,0 +1,63 @@
+"""Answers as plain text (the command line) and as JSON (the evaluation contract)."""
+
+import json
+
+from bot.answers import Answer, Citation
+from bot.loader.timestamps import display_time, local_time
+
+
+def byline(citation: Citation) -> str:
+    parts = [display_time(citation.published_at, citation.zone)]
+    if citation.author:
+        parts.append(f"{citation.author}, {citation.author_role}" if citation.author_role else citation.author)
+    return " · ".join(parts)
+
+
+def answer_text(answer: Answer) -> str:
+    lines = [answer.lead]
+    for number, citation in enumerate(answer.citations, start=1):
+        lines.append("")
+        if citation.kind != "entry":
+            lines.append(f"• {citation.title}")
+            continue
+        label = f"[{citation.label}] " if citation.label else ""
+        lines.append(f"{number}. {label}{citation.title}")
+        lines.append(f"   {byline(citation)}")
+        for sentence in citation.excerpt:
+            lines.append(f"   “{sentence}”")
+        if citation.address:
+            lines.append(f"   {citation.address}")
+    if answer.citations and answer.citations[0].kind != "entry" and answer.citations[0].address:
+        lines += ["", f"Source: {answer.citations[0].coverage_title[:80]} — {answer.citations[0].address}"]
+    if answer.more:
+        lines += ["", f"({len(answer.more)} more results)"]
+    return "\n".join(lines)
+
+
+def citation_json(citation: Citation) -> dict:
+    published = citation.published_at
+    return {
+        "kind": citation.kind,
+        "ref": citation.ref,
+        "title": citation.title,
+        "published_at": local_time(published, citation.zone).isoformat() if published else None,
+        "time": display_time(published, citation.zone) if citation.kind == "entry" else None,
+        "author": citation.author,
+        "author_role": citation.author_role,
+        "label": citation.label,
+        "address": citation.address,
+        "excerpt": citation.excerpt,
+    }
+
+
+def answer_json(answer: Answer) -> str:
+    return json.dumps(
+        {
+            "question": answer.question,
+            "abstained": answer.abstained,
+            "mode": answer.mode,
+            "answer": answer_text(answer),
+            "citations": [citation_json(c) for c in answer.citations],
+        },
+        ensure_ascii=False,
+    )

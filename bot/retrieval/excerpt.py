@@ -1,0 +1,66 @@
+"""Short summaries made of an entry's own sentences: verbatim, never invented, never cut mid-word."""
+
+import re
+
+from bot.retrieval.text import STOPWORDS, stem, words
+
+SENTENCE_BREAK = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+MAX_CHARS = 320
+
+
+def sentences(paragraphs: tuple[str, ...] | list[str]) -> list[str]:
+    result: list[str] = []
+    for paragraph in paragraphs:
+        start = 0
+        for match in SENTENCE_BREAK.finditer(paragraph):
+            piece = paragraph[start : match.start()].strip() + paragraph[match.start() : match.end()].strip()
+            result.append(piece.strip())
+            start = match.end()
+        tail = paragraph[start:].strip()
+        if tail:
+            result.append(tail)
+    return [s for s in result if s]
+
+
+def shorten(text: str, limit: int = MAX_CHARS) -> str:
+    """Cut at a word boundary, marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ,;:-–") + "…"
+
+
+def excerpt(
+    paragraphs: tuple[str, ...] | list[str],
+    weights: dict[str, float] | None = None,
+    limit: int = MAX_CHARS,
+) -> list[str]:
+    """The sentences that best answer the question, in their original order.
+
+    `weights` maps question terms (stems) to how much they tell; without them, the lead sentence.
+    """
+    pieces = sentences(paragraphs)
+    if not pieces:
+        return []
+    if not weights:
+        return [shorten(pieces[0], limit)]
+    scored = []
+    for position, sentence in enumerate(pieces):
+        terms = {stem(w) for w in words(sentence) if w not in STOPWORDS}
+        score = sum(weight for term, weight in weights.items() if term in terms)
+        scored.append((score, -position, sentence))
+    best = max(scored)
+    if best[0] <= 0:
+        return [shorten(pieces[0], limit)]
+    chosen = [best]
+    used = len(best[2])
+    for candidate in sorted(scored, reverse=True)[1:]:
+        if candidate[0] <= 0 or used + len(candidate[2]) + 1 > limit:
+            continue
+        chosen.append(candidate)
+        used += len(candidate[2]) + 1
+        break
+    chosen.sort(key=lambda c: -c[1])
+    return [shorten(c[2], limit) for c in chosen]

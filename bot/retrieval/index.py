@@ -1,0 +1,179 @@
+"""A field-weighted BM25 index (BM25F) over entries and summary points, built once and reused.
+
+Scores are precomputed per (term, document) at build time, so a question costs one array
+addition per question word, whatever the size of the coverage.
+"""
+
+import math
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.retrieval.documents import Document
+from bot.retrieval.spelling import Speller
+from bot.retrieval.synonyms import related
+from bot.retrieval.text import STOPWORDS, WORD, stem, words
+
+K1 = 1.2
+# (weight, length normalisation) per field: a word in the title says more than one in the body.
+FIELDS = {"title": (2.5, 0.5), "body": (1.0, 0.75), "author": (2.0, 0.0)}
+# Two question words side by side in the text ("kill list") say more than both apart.
+PHRASE_WEIGHT = 0.5
+# Names are what people ask about: a capitalised word inside a question counts for more.
+NAME_WEIGHT = 1.5
+# A word the copy uses for the question's word counts, but less than the word itself.
+RELATED_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class QueryTerm:
+    term: str
+    weight: float  # 1.0 as typed; less when it is a guessed spelling correction
+    typed: str
+    phrase: bool = False  # a pair of adjacent words, "kill list"
+    stands_for: str | None = None  # set on a related word: the question's own term
+
+
+class SearchIndex:
+    def __init__(self, documents: list[Document]):
+        self.documents = documents
+        self.size = len(documents)
+        self.term_ids: dict[str, int] = {}
+        surface: Counter[str] = Counter()
+
+        field_terms: list[dict[str, Counter[int]]] = []
+        lengths = {name: np.zeros(self.size, dtype=np.float32) for name in FIELDS}
+        for index, document in enumerate(documents):
+            per_field: dict[str, Counter[int]] = {}
+            for name, text in (
+                ("title", document.title),
+                ("body", " ".join(document.paragraphs) if document.kind == "entry" else ""),
+                ("author", document.author or ""),
+            ):
+                counts: Counter[int] = Counter()
+                previous = None
+                for word in words(text):
+                    if word in STOPWORDS:
+                        continue
+                    surface[word] += 1
+                    term = stem(word)
+                    counts[self.term_ids.setdefault(term, len(self.term_ids))] += 1
+                    if previous is not None and name != "author":
+                        counts[self.term_ids.setdefault(f"{previous} {term}", len(self.term_ids))] += 1
+                    previous = term
+                per_field[name] = counts
+                lengths[name][index] = sum(counts.values())
+            field_terms.append(per_field)
+
+        averages = {name: max(float(lengths[name].mean()) if self.size else 0.0, 1.0) for name in FIELDS}
+        rows, cols, values = array("i"), array("i"), array("f")
+        for index, per_field in enumerate(field_terms):
+            combined: Counter[int] = Counter()
+            for name, counts in per_field.items():
+                weight, b = FIELDS[name]
+                norm = 1 - b + b * lengths[name][index] / averages[name]
+                for term, tf in counts.items():
+                    combined[term] += weight * tf / norm
+            for term, tf in combined.items():
+                rows.append(term)
+                cols.append(index)
+                values.append(tf)
+        del field_terms
+
+        terms = np.frombuffer(rows, dtype=np.int32)
+        self.df = np.bincount(terms, minlength=len(self.term_ids)).astype(np.float32)
+        self.idf = np.log1p((self.size - self.df + 0.5) / (self.df + 0.5)).astype(np.float32)
+        tf = np.frombuffer(values, dtype=np.float32)
+        weights = self.idf[terms] * tf * (K1 + 1) / (tf + K1)
+        order = np.argsort(terms, kind="stable")
+        self.postings_docs = np.frombuffer(cols, dtype=np.int32)[order]
+        self.postings_weights = weights[order].astype(np.float32)
+        self.pointers = np.concatenate(([0], np.cumsum(self.df.astype(np.int64))))
+        self.max_idf = float(math.log1p((self.size + 0.5) / 0.5)) if self.size else 1.0
+        self.speller = Speller(dict(surface), STOPWORDS)
+        self.surface_words = frozenset(surface)
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        term_id = self.term_ids.get(term)
+        if term_id is None:
+            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
+        start, end = self.pointers[term_id], self.pointers[term_id + 1]
+        return self.postings_docs[start:end], self.postings_weights[start:end]
+
+    def idf_of(self, term: str) -> float:
+        term_id = self.term_ids.get(term)
+        return float(self.idf[term_id]) if term_id is not None else self.max_idf
+
+    def query_terms(self, text: str) -> list[QueryTerm]:
+        """Question words as index terms, misspellings mapped onto the coverage's vocabulary,
+        followed by the pairs of adjacent words."""
+        result: list[QueryTerm] = []
+        for position, match in enumerate(WORD.finditer(text)):
+            typed = match.group()
+            word = words(typed)[0] if words(typed) else typed.lower()
+            if word in STOPWORDS:
+                continue
+            emphasis = NAME_WEIGHT if position > 0 and typed[:1].isupper() else 1.0
+            term = stem(word)
+            if term in self.term_ids or word.isdigit():
+                result.append(QueryTerm(term, emphasis, word))
+                continue
+            if len(word) <= 3:
+                continue  # an unknown fragment this short is noise ("wat"), not a topic
+            correction = self.speller.correct(word)
+            if correction is None:
+                result.append(QueryTerm(term, 1.0, word))  # unknown: counts against relevance
+            elif correction[0] not in STOPWORDS:
+                fixed, certainty = correction
+                result.append(QueryTerm(stem(fixed), certainty * emphasis, word))
+        pairs = [
+            QueryTerm(f"{a.term} {b.term}", PHRASE_WEIGHT * min(a.weight, b.weight), f"{a.typed} {b.typed}", True)
+            for a, b in zip(result, result[1:])
+        ]
+        own = {item.term for item in result}
+        alternatives = [
+            QueryTerm(other, RELATED_WEIGHT * item.weight, item.typed, stands_for=item.term)
+            for item in result
+            for other in sorted(related(item.term))
+            if other in self.term_ids and other not in own
+        ]
+        return result + [pair for pair in pairs if pair.term in self.term_ids] + alternatives
+
+    def score(self, query: list[QueryTerm], candidates: np.ndarray | None = None) -> np.ndarray:
+        scores = np.zeros(self.size, dtype=np.float32)
+        for item in query:
+            docs, weights = self.postings(item.term)
+            if len(docs):
+                scores[docs] += weights * item.weight
+        if candidates is not None:
+            mask = np.zeros(self.size, dtype=bool)
+            mask[candidates] = True
+            scores[~mask] = 0
+        return scores
+
+    def contains(self, term: str, doc: int) -> bool:
+        docs, _ = self.postings(term)
+        position = int(np.searchsorted(docs, doc))
+        return position < len(docs) and int(docs[position]) == doc
+
+    def coverage(self, query: list[QueryTerm], doc: int, satisfied: frozenset[str] = frozenset()) -> float:
+        """The share of the question's information (idf mass) that the document contains.
+
+        `satisfied` names terms the caller knows the document answers in other words.
+        """
+        found: dict[str, float] = {}
+        for item in query:
+            if item.phrase:
+                continue
+            own = item.stands_for or item.term
+            share = RELATED_WEIGHT if item.stands_for else min(item.weight, 1.0)
+            if item.term in satisfied or self.contains(item.term, doc):
+                found[own] = max(found.get(own, 0.0), share)
+        total = matched = 0.0
+        for term in {item.term for item in query if not item.phrase and not item.stands_for}:
+            weight = self.idf_of(term)
+            total += weight
+            matched += weight * found.get(term, 0.0)
+        return matched / total if total else 0.0

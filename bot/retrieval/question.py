@@ -1,0 +1,88 @@
+"""What kind of question this is: newest entries, the key points, a time of day, or a topic."""
+
+import re
+from dataclasses import dataclass
+
+from bot.retrieval.text import STOPWORDS, words
+
+LATEST = re.compile(
+    r"\b(latest|newest|most recent|what['’]?s new|what is new|recent|last|new|updates?|news|"
+    r"developments?|headlines?|breaking|live|now|today|coverage|currently|going on)\b",
+    re.IGNORECASE,
+)
+LATEST_TRIGGER = re.compile(r"\b(latest|newest|most recent|what['’]?s new|what is new|recent)\b", re.IGNORECASE)
+KEY_POINTS = re.compile(
+    r"\b(key points?|summary|summari[sz]e|main points?|overview|recap|in brief|tl;?dr|"
+    r"biggest updates|main developments|key developments|main headlines)\b",
+    re.IGNORECASE,
+)
+KEY_POINT_FILLER = re.compile(
+    r"\b(key|points?|summary|summari[sz]e|main|overview|recap|brief|biggest|updates?|developments?|"
+    r"headlines?|today|coverage|story|so far|give|short|quick)\b",
+    re.IGNORECASE,
+)
+TIME = re.compile(
+    r"\b(?P<mode>at|around|about|before|after|since|until|by|from|near)?\s*"
+    r"(?P<hour>[01]?\d|2[0-3])(?:[:.](?P<minute>[0-5]\d))?\s*(?P<ampm>[ap]\.?m\.?)?"
+    r"(?:\s*(?P<zone>gmt|bst|utc|uk time))?(?![\w,%£$])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class TimeOfDay:
+    minutes: int  # since midnight, page-local time
+    mode: str  # "at", "around", "before", "after"
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: str  # "latest", "key_points", "time", "topic", "empty"
+    topic: str  # what is left to search for
+    time: TimeOfDay | None = None
+    recent: bool = False  # "the latest on X": newest relevant entries first
+
+
+def classify(question: str) -> Intent:
+    text = " ".join(question.split())
+    if not words(text):
+        return Intent("empty", "")
+    time, rest = _time_of_day(text)
+    if time is not None:
+        return Intent("time", rest, time)
+    if KEY_POINTS.search(text) and not _content(KEY_POINT_FILLER.sub(" ", text)):
+        return Intent("key_points", "")
+    if LATEST_TRIGGER.search(text):
+        rest = LATEST.sub(" ", text)
+        return Intent("topic", rest, recent=True) if _content(rest) else Intent("latest", "")
+    return Intent("topic", text)
+
+
+def _content(text: str) -> list[str]:
+    return [word for word in words(text) if word not in STOPWORDS]
+
+
+def _time_of_day(text: str) -> tuple[TimeOfDay | None, str]:
+    for match in TIME.finditer(text):
+        minute, ampm, mode = match.group("minute"), match.group("ampm"), (match.group("mode") or "").lower()
+        # A bare number is a time only with a time-ish word before it ("before 9"), never "137 died".
+        if minute is None and ampm is None and mode not in ("at", "around", "before", "after", "since", "until"):
+            continue
+        if minute is None and ampm is None and _looks_like_count(text, match.end()):
+            continue
+        hour = int(match.group("hour"))
+        if ampm:
+            if hour > 12 or hour == 0:
+                continue
+            hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
+        minutes = hour * 60 + int(minute or 0)
+        normal = {"about": "around", "near": "around", "since": "after", "until": "before", "by": "before",
+                  "from": "after", "": "at"}.get(mode, mode)
+        rest = (text[: match.start()] + " " + text[match.end():]).strip()
+        return TimeOfDay(minutes, normal), rest
+    return None, text
+
+
+def _looks_like_count(text: str, end: int) -> bool:
+    following = text[end:].lstrip().lower()
+    return bool(re.match(r"(people|troops|per|percent|%|million|thousand|days?|years?|weeks?|months?)\b", following))

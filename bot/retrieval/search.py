@@ -1,0 +1,173 @@
+"""Rank documents for a question, and decide when nothing is relevant enough to cite."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import numpy as np
+
+from bot.loader.timestamps import local_time
+from bot.retrieval.excerpt import sentences
+from bot.retrieval.text import terms as text_terms
+from bot.retrieval.index import RELATED_WEIGHT, QueryTerm, SearchIndex
+from bot.retrieval.question import Intent, TimeOfDay
+
+# Below this share of the question's information found in the best document, the bot says it
+# has nothing rather than cite something loosely related (calibrated on the question sets).
+MIN_COVERAGE = 0.57
+RERANK_POOL = 60
+PASSAGE_FLOOR = 0.5
+HEADLINE_BONUS = 0.5
+# A summary bullet repeats what an entry tells in full: on a tie, cite the entry.
+SUMMARY_FACTOR = 0.85
+# "How many/how much" wants a figure: a text with no number at all is a weaker answer.
+NO_FIGURE_FACTOR = 0.7
+AMOUNT_QUESTION = re.compile(r"\bhow (much|many)\b", re.IGNORECASE)
+MONEY_TERMS = frozenset({"money", "cash", "cost", "price", "pay", "fund", "compens", "worth", "spend", "amount"})
+MONEY = re.compile(r"[£$€]\s?\d|\d\s?(roubles?|rubles?|pounds?|dollars?|euros?|bn|billion|million)\b", re.IGNORECASE)
+FIGURE = re.compile(r"\d|\b(hundreds?|thousands?|millions?|billions?|dozens?)\b", re.IGNORECASE)
+AT_WINDOW = 10  # minutes either side of "at 9am" still count as that time
+AROUND_WINDOW = 45
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: int
+    score: float
+    coverage: float
+
+
+@dataclass(frozen=True)
+class Ranking:
+    hits: list[Hit]
+    query: list[QueryTerm]
+    abstained: bool
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+class Searcher:
+    def __init__(self, index: SearchIndex):
+        self.index = index
+        documents = index.documents
+        self.entries = np.array([i for i, d in enumerate(documents) if d.kind == "entry"], dtype=np.int64)
+        self.summaries = np.array([i for i, d in enumerate(documents) if d.kind != "entry"], dtype=np.int64)
+        # Newest first; untimed entries after timed ones, in page order.
+        self.newest = sorted(
+            self.entries.tolist(),
+            key=lambda i: (
+                documents[i].published_at is None,
+                -(documents[i].published_at or EPOCH).timestamp(),
+                documents[i].page_number,
+                documents[i].position,
+            ),
+        )
+        self.recency_rank = np.zeros(index.size, dtype=np.float32)
+        for rank, doc in enumerate(self.newest):
+            self.recency_rank[doc] = rank
+        texts = [" ".join((d.title, *d.paragraphs)) for d in documents]
+        self.has_figure = np.array([bool(FIGURE.search(t)) for t in texts], dtype=bool)
+        self.has_money = np.array([bool(MONEY.search(t)) for t in texts], dtype=bool)
+        self.is_summary = np.array([d.kind != "entry" for d in documents], dtype=bool)
+        self._passage_cache: dict[int, list[frozenset[str]]] = {}
+        self.minute_of_day = np.full(index.size, -1, dtype=np.int32)
+        for i in self.entries.tolist():
+            moment = documents[i].published_at
+            if moment is not None:
+                local = local_time(moment, documents[i].zone)
+                self.minute_of_day[i] = local.hour * 60 + local.minute
+
+    def latest(self, count: int) -> list[int]:
+        return self.newest[:count]
+
+    def rank(self, intent: Intent, limit: int = 10) -> Ranking:
+        query = self.index.query_terms(intent.topic)
+        if intent.kind == "time" and intent.time is not None:
+            return self._rank_by_time(intent.time, query, limit)
+        if not query:
+            return Ranking([], query, abstained=True)
+        scores = self.index.score(query)
+        hits = self._rerank(query, scores, limit, recent=intent.recent, amount=bool(AMOUNT_QUESTION.search(intent.topic)))
+        abstained = not hits or hits[0].coverage < MIN_COVERAGE
+        return Ranking(hits, query, abstained)
+
+    def _rerank(
+        self, query: list[QueryTerm], scores: np.ndarray, limit: int, recent: bool = False, amount: bool = False
+    ) -> list[Hit]:
+        pool = _top(scores, RERANK_POOL)
+        money_terms = frozenset(item.term for item in query if item.term in MONEY_TERMS) if amount else frozenset()
+        hits = []
+        for doc in pool.tolist():
+            satisfied = money_terms if self.has_money[doc] else frozenset()
+            coverage = self.index.coverage(query, doc, satisfied)
+            # Matching more of the question beats matching one word often, and matching it
+            # within one sentence beats matching it scattered over a long text.
+            passage, headline = self._passage_coverage(query, doc)
+            score = float(scores[doc]) * (0.1 + coverage) ** 2 * (PASSAGE_FLOOR + passage) * (1 + HEADLINE_BONUS * headline)
+            if self.is_summary[doc]:
+                score *= SUMMARY_FACTOR
+            if amount and not self.has_figure[doc]:
+                score *= NO_FIGURE_FACTOR
+            hits.append(Hit(doc, score, coverage))
+        if recent:
+            hits.sort(key=lambda h: (-round(h.score, 1), self.recency_rank[h.doc]))
+        else:
+            hits.sort(key=lambda h: (-h.score, self.recency_rank[h.doc]))
+        return hits[:limit]
+
+    def _passage_coverage(self, query: list[QueryTerm], doc: int) -> tuple[float, float]:
+        """How much of the question one sentence of the document holds, and how much its title holds."""
+        weights: dict[str, float] = {}
+        for item in query:
+            if not item.phrase:
+                weights[item.term] = self.index.idf_of(item.stands_for or item.term) * (RELATED_WEIGHT if item.stands_for else 1.0)
+        total = sum(self.index.idf_of(item.term) for item in query if not item.phrase and not item.stands_for)
+        if not total:
+            return 0.0, 0.0
+        found = [sum(w for term, w in weights.items() if term in passage) / total for passage in self._passages(doc)]
+        return min(max(found), 1.0), min(found[0], 1.0)
+
+    def _passages(self, doc: int) -> list[frozenset[str]]:
+        cached = self._passage_cache.get(doc)
+        if cached is None:
+            document = self.index.documents[doc]
+            cached = [frozenset(text_terms(p)) for p in (document.title, *sentences(document.paragraphs))]
+            if len(self._passage_cache) > 50_000:
+                self._passage_cache.clear()
+            self._passage_cache[doc] = cached
+        return cached
+
+    def _rank_by_time(self, time: TimeOfDay, query: list[QueryTerm], limit: int) -> Ranking:
+        minutes = self.minute_of_day
+        timed = minutes >= 0
+        distance = np.abs(minutes - time.minutes).astype(np.float32)
+        if time.mode == "before":
+            eligible = timed & (minutes <= time.minutes)
+            distance = (time.minutes - minutes).astype(np.float32)
+        elif time.mode == "after":
+            eligible = timed & (minutes >= time.minutes)
+            distance = (minutes - time.minutes).astype(np.float32)
+        else:
+            window = AROUND_WINDOW if time.mode == "around" else AT_WINDOW
+            eligible = timed & (distance <= window)
+        candidates = np.flatnonzero(eligible)
+        if not len(candidates):
+            return Ranking([], query, abstained=True)
+        text_scores = self.index.score(query) if query else np.zeros(self.index.size, dtype=np.float32)
+        if query and text_scores[candidates].max() <= 0:
+            return Ranking([], query, abstained=True)
+        order = sorted(
+            candidates.tolist(),
+            key=lambda d: (-float(text_scores[d]), float(distance[d]), self.recency_rank[d]),
+        )
+        hits = [Hit(doc, float(text_scores[doc]), 1.0) for doc in order[:limit]]
+        return Ranking(hits, query, abstained=False)
+
+
+def _top(scores: np.ndarray, count: int) -> np.ndarray:
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) <= count:
+        return positive[np.argsort(-scores[positive], kind="stable")]
+    best = np.argpartition(-scores[positive], count)[:count]
+    return positive[best]

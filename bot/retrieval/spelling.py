@@ -1,0 +1,28 @@
+"""Match misspelled question words to the coverage's own vocabulary ("kulebba" -> "kuleba")."""
+
+from rapidfuzz import fuzz, process
+
+
+class Speller:
+    def __init__(self, word_frequency: dict[str, int], function_words: frozenset[str] = frozenset()):
+        # Only words that can plausibly be meant: three letters or more, not digits. Function
+        # words are candidates too, so that "abut" is recognised as "about" and not as a topic.
+        top = max(word_frequency.values(), default=1)
+        self._frequency = {w: top for w in function_words if len(w) >= 3}
+        self._frequency.update({w: f for w, f in word_frequency.items() if len(w) >= 3 and not w.isdigit()})
+        self._words = list(self._frequency)
+
+    def correct(self, word: str) -> tuple[str, float] | None:
+        """The coverage word closest to `word` and how sure we are (0-1), or None.
+
+        Short words need a closer match: one wrong letter in four is another word, not a typo.
+        Among equally close candidates, the more frequent coverage word wins.
+        """
+        if len(word) < 4 or word.isdigit() or not self._words:
+            return None
+        cutoff = 88 if len(word) <= 5 else 85
+        candidates = process.extract(word, self._words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+        if not candidates:
+            return None
+        best, score, _ = max(candidates, key=lambda c: (round(c[1]), self._frequency[c[0]]))
+        return best, score / 100

@@ -1,0 +1,64 @@
+"""Words: how questions and coverage are cut into comparable terms."""
+
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+POSSESSIVE = re.compile(r"['’]s$")
+
+# Function words, and the words people wrap a question in ("what did ... say", "tell me about").
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can could did do does doing down during each few for
+    from further had has have having he her here hers herself him himself his how i if in into is
+    it its itself just let me more most my myself no nor not now of off on once only or other our
+    ours ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves
+    s t don didn doesn isn wasn weren won't can't ll re ve d m o y
+    tell say said says saying know show shown give get got anything something thing things
+    happen happened happening happens report reported reports reporting write wrote written
+    writes mean means please any anyone someone everyone much many ve each every far whether
+    yet still even ever also already really
+    """.split()
+)
+
+# Irregular forms a suffix stemmer cannot join to their verb ("fled" / "flee", "told" / "tell").
+IRREGULAR = {
+    "fled": "flee", "told": "tell", "left": "leave", "met": "meet", "spoke": "speak", "spoken": "speak",
+    "won": "win", "took": "take", "taken": "take", "went": "go", "gone": "go", "came": "come",
+    "gave": "give", "given": "give", "held": "hold", "sent": "send", "fell": "fall", "fallen": "fall",
+    "shot": "shoot", "fought": "fight", "brought": "bring", "bought": "buy", "thought": "think",
+    "sought": "seek", "kept": "keep", "began": "begin", "begun": "begin", "ran": "run", "rose": "rise",
+    "risen": "rise", "struck": "strike", "stood": "stand", "drove": "drive", "driven": "drive",
+    "flew": "fly", "flown": "fly", "broke": "break", "broken": "break", "chose": "choose",
+    "chosen": "choose", "led": "lead", "lost": "lose", "paid": "pay", "made": "make", "found": "find",
+    "heard": "hear", "knew": "know", "known": "know", "saw": "see", "seen": "see", "sold": "sell",
+    "spent": "spend", "threw": "throw", "thrown": "throw", "withdrew": "withdraw",
+    "withdrawn": "withdraw", "dealt": "deal", "built": "build", "felt": "feel", "hung": "hang",
+    "laid": "lay", "froze": "freeze", "frozen": "freeze", "stole": "steal", "stolen": "steal",
+    "woke": "wake", "wore": "wear", "worn": "wear", "hid": "hide", "hidden": "hide", "sank": "sink",
+    "sunk": "sink", "swore": "swear", "sworn": "swear", "bore": "bear", "born": "bear",
+    "children": "child", "men": "man", "women": "woman", "people": "people", "mice": "mouse",
+    "crises": "crisis", "analyses": "analysis",
+}
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(IRREGULAR.get(word, word))
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words, possessives dropped: "Russia's" -> "russia"."""
+    return [POSSESSIVE.sub("", match.group().lower()) for match in WORD.finditer(text)]
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words, in order."""
+    return [stem(word) for word in words(text) if word not in STOPWORDS]
