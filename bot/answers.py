@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.loader.timestamps import display_time
 from bot.retrieval.documents import Document
 from bot.retrieval.excerpt import excerpt
 from bot.retrieval.question import classify
@@ -36,6 +37,15 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Stats:
+    entries: int
+    first: datetime | None
+    last: datetime | None
+    coverage_titles: list[str]
+    examples: list[str]
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     mode: str  # "topic", "time", "latest", "key_points", "none", "empty"
@@ -54,7 +64,23 @@ class Answerer:
         self.documents = searcher.index.documents
         self._by_ref = {_ref(doc): i for i, doc in enumerate(self.documents)}
 
-    def answer(self, question: str) -> Answer:
+    def stats(self) -> Stats:
+        entries = [self.documents[d] for d in self.searcher.newest]
+        timed = [d.published_at for d in entries if d.published_at is not None]
+        titles: dict[int, str] = {}
+        for document in entries:
+            titles.setdefault(document.coverage_id, document.coverage_title)
+        examples = ["What's the latest?", "What are the key points?"]
+        newest_timed = next((d for d in entries if d.published_at is not None), None)
+        if newest_timed is not None:
+            examples.append(f"What happened at {display_time(newest_timed.published_at, newest_timed.zone)[:5]}?")
+        return Stats(len(entries), min(timed, default=None), max(timed, default=None), list(titles.values()), examples)
+
+    def search(self, question: str, limit: int = MAX_RESULTS) -> Answer:
+        """Like `answer`, with up to `limit` citations (inline mode shows a list)."""
+        return self.answer(question, limit=limit)
+
+    def answer(self, question: str, limit: int = MAX_CITATIONS) -> Answer:
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
         if not self.documents:
             return Answer(question, "none", NO_COVERAGE, [])
@@ -62,17 +88,17 @@ class Answerer:
         if intent.kind == "empty":
             return Answer(question, "empty", EMPTY_QUESTION, [])
         if intent.kind == "latest":
-            return self.latest(MAX_CITATIONS, question=question, more=MAX_RESULTS - MAX_CITATIONS)
+            return self.latest(limit, question=question, more=max(0, MAX_RESULTS - limit))
         if intent.kind == "key_points":
             return self.key_points(question)
-        ranking = self.searcher.rank(intent, limit=MAX_RESULTS)
+        ranking = self.searcher.rank(intent, limit=max(limit, MAX_RESULTS))
         if ranking.abstained:
             return Answer(question, "none", NOTHING_FOUND, [])
         weights = {item.term: self.searcher.index.idf_of(item.term) * item.weight for item in ranking.query}
         docs = [hit.doc for hit in ranking.hits]
-        citations = [self._cite(doc, weights) for doc in docs[:MAX_CITATIONS]]
+        citations = [self._cite(doc, weights) for doc in docs[:limit]]
         lead = "Here is what the coverage says:" if intent.kind == "topic" else "Here is what was published then:"
-        return Answer(question, intent.kind, lead, citations, [_ref(self.documents[d]) for d in docs[MAX_CITATIONS:]])
+        return Answer(question, intent.kind, lead, citations, [_ref(self.documents[d]) for d in docs[limit:]])
 
     def latest(self, count: int = 5, question: str = "/latest", more: int = 0) -> Answer:
         docs = self.searcher.latest(count + more)

@@ -46,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="show the coverage's key points")
     summary.add_argument("--json", action="store_true", help="print the answer as JSON")
     summary.set_defaults(handler=_summary)
+
+    run = commands.add_parser("run", help="run the Telegram bot (long polling, or a webhook if WEBHOOK_URL is set)")
+    run.set_defaults(handler=_run)
     return parser
 
 
@@ -108,4 +111,23 @@ def _latest(args: argparse.Namespace) -> int:
 def _summary(args: argparse.Namespace) -> int:
     answer = build_answerer(_engine()).key_points()
     print(answer_json(answer) if args.json else answer_text(answer))
+    return 0
+
+
+NO_TOKEN = (
+    "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather in Telegram (/newbot), "
+    "then put its token in .env as TELEGRAM_BOT_TOKEN=... or export it, and run again."
+)
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = get_settings()
+    if settings.telegram_bot_token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    from bot.logging_setup import configure_logging
+    from bot.telegram.app import run
+
+    configure_logging(settings.log_level, secrets=(settings.telegram_bot_token.get_secret_value(),))
+    run(settings)
     return 0

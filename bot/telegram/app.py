@@ -1,0 +1,100 @@
+"""Build the Telegram application: every handler it reacts to, in one ordered list."""
+
+import asyncio
+import logging
+from urllib.parse import urlparse
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.db import get_engine
+from bot.library import Library
+from bot.loader.run import load_paths
+from bot.retrieval.documents import content_version
+from bot.telegram import handlers
+
+log = logging.getLogger(__name__)
+
+
+def build_application(settings: Settings, library: Library) -> Application:
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .rate_limiter(AIORateLimiter(max_retries=5))
+        # One slow answer must never hold up another chat.
+        .concurrent_updates(True)
+        .post_init(_post_init)
+    )
+    if settings.telegram_api_base_url:
+        builder = builder.base_url(settings.telegram_api_base_url)
+    application = builder.build()
+    application.bot_data["library"] = library
+    application.bot_data["settings"] = settings
+
+    private_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
+    group_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS & (filters.Entity("mention") | filters.REPLY)
+    application.add_handlers(
+        [
+            CommandHandler("start", handlers.start),
+            CommandHandler("help", handlers.help_command),
+            CommandHandler("latest", handlers.latest),
+            CommandHandler("summary", handlers.summary),
+            CommandHandler("ask", handlers.ask),
+            CallbackQueryHandler(handlers.more, pattern=r"^more:"),
+            InlineQueryHandler(handlers.inline_query),
+            MessageHandler(private_text | group_text, handlers.text_message),
+            MessageHandler(filters.COMMAND, handlers.unknown_command),
+        ]
+    )
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+async def _post_init(application: Application) -> None:
+    library: Library = application.bot_data["library"]
+    settings: Settings = application.bot_data["settings"]
+    await asyncio.to_thread(ensure_loaded, library, settings)
+    await asyncio.to_thread(library.answerer)
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in handlers.COMMANDS])
+    log.info("bot @%s ready", application.bot.username)
+
+
+def ensure_loaded(library: Library, settings: Settings) -> None:
+    """Load the shipped coverage when the database has none, so one command starts a useful bot."""
+    if content_version(library.engine) > 0:
+        return
+    if not settings.knowledge_dir.exists():
+        log.warning("no coverage loaded and KNOWLEDGE_DIR %s does not exist", settings.knowledge_dir)
+        return
+    report = load_paths(library.engine, [settings.knowledge_dir])
+    log.info("loaded %s: %s", settings.knowledge_dir, report.summary_line())
+    for outcome in report.failed:
+        log.error("could not load %s: %s", outcome.path, outcome.message)
+
+
+def run(settings: Settings) -> None:
+    library = Library(get_engine(settings.database_url))
+    application = build_application(settings, library)
+    if settings.webhook_url:
+        secret = settings.webhook_secret_token.get_secret_value() if settings.webhook_secret_token else None
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

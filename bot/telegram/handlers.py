@@ -1,0 +1,196 @@
+"""Telegram handlers: parse the update, call the shared answer code, send the rendered reply."""
+
+import asyncio
+import logging
+import re
+from html import escape
+from uuid import uuid4
+
+from telegram import (
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.ext import ContextTypes
+
+from bot.answers import Answer, Answerer
+from bot.library import Library
+from bot.loader.timestamps import display_time
+from bot.telegram.render import answer_blocks, citation_html, more_keyboard, parse_more, split_messages
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LATEST = 5
+MAX_LATEST = 20
+MAX_INLINE_RESULTS = 10
+SORRY = "Sorry, something went wrong while answering. Please try again in a moment."
+UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
+
+COMMANDS = [
+    ("start", "What this bot covers and how to ask"),
+    ("help", "Every command, with examples"),
+    ("latest", "The newest updates: /latest 5"),
+    ("summary", "The key points of the coverage"),
+    ("ask", "Ask a question: /ask What did Peskov say?"),
+]
+
+
+def library(context: ContextTypes.DEFAULT_TYPE) -> Library:
+    return context.bot_data["library"]
+
+
+async def current_answerer(context: ContextTypes.DEFAULT_TYPE) -> Answerer:
+    # Index (re)builds and database reads block, so they run off the event loop.
+    return await asyncio.to_thread(library(context).answerer)
+
+
+async def reply_answer(message: Message, answer: Answer) -> None:
+    messages = split_messages(answer_blocks(answer))
+    keyboard = more_keyboard(answer.more)
+    for index, text in enumerate(messages):
+        last = index == len(messages) - 1
+        await message.reply_text(
+            text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            reply_markup=keyboard if last else None,
+            do_quote=False,
+        )
+
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    message = update.effective_message
+    await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+    answerer = await current_answerer(context)
+    answer = await asyncio.to_thread(answerer.answer, question)
+    await reply_answer(message, answer)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    answerer = await current_answerer(context)
+    stats = answerer.stats()
+    if not stats.entries:
+        text = "I answer questions about live news coverage, but no coverage is loaded yet."
+    else:
+        titles = "\n".join(f"• {escape(title)}" for title in stats.coverage_titles[:5])
+        more = f"\n…and {len(stats.coverage_titles) - 5} more" if len(stats.coverage_titles) > 5 else ""
+        span = ""
+        if stats.first and stats.last:
+            span = f" from {escape(display_time(stats.first, 'GMT'))} to {escape(display_time(stats.last, 'GMT'))}"
+        text = (
+            f"I answer questions about live news coverage: {stats.entries} entries{span}.\n\n"
+            f"<b>Coverage</b>\n{titles}{more}\n\n"
+            "Just send me a question, for example:\n"
+            + "\n".join(f"• {escape(q)}" for q in stats.examples)
+            + "\n\nEvery answer cites its entry, time and author. Send /help for all commands."
+        )
+    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text = (
+        "<b>What I can do</b>\n"
+        "/latest [N] — the newest N updates (default 5, at most 20), e.g. <code>/latest 3</code>\n"
+        "/summary — the key points of the coverage\n"
+        "/ask QUESTION — e.g. <code>/ask What did Peskov say about the summit?</code>\n"
+        "/start — what I cover\n"
+        "/help — this list\n\n"
+        "In a private chat, any message is a question. In groups, mention me or reply to me.\n"
+        "Inline: type <code>@{username} kill list</code> in any chat."
+    ).replace("{username}", escape(context.bot.username or "bot"))
+    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    count = DEFAULT_LATEST
+    if context.args:
+        try:
+            count = int(context.args[0])
+        except ValueError:
+            await update.effective_message.reply_text("Usage: /latest N, where N is a number from 1 to 20.")
+            return
+    count = max(1, min(count, MAX_LATEST))
+    answerer = await current_answerer(context)
+    await reply_answer(update.effective_message, answerer.latest(count))
+
+
+async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    answerer = await current_answerer(context)
+    await reply_answer(update.effective_message, answerer.key_points())
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    question = " ".join(context.args or [])
+    if not question.strip():
+        await update.effective_message.reply_text("Usage: /ask QUESTION, e.g. /ask What did Kuleba want from the EU?")
+        return
+    await answer_question(update, context, question)
+
+
+async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    question = message.text or ""
+    if message.chat.type != ChatType.PRIVATE:
+        if not _addressed_to_bot(message, context.bot.username, context.bot.id):
+            return
+        question = re.sub(rf"@{re.escape(context.bot.username or '')}\b", " ", question, flags=re.IGNORECASE)
+    await answer_question(update, context, question)
+
+
+def _addressed_to_bot(message: Message, username: str | None, bot_id: int) -> bool:
+    reply = message.reply_to_message
+    if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
+        return True
+    mentions = message.parse_entities(["mention"]).values()
+    return bool(username) and any(m.lower() == f"@{username.lower()}" for m in mentions)
+
+
+async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    await query.answer()
+    refs = parse_more(query.data or "")
+    answerer = await current_answerer(context)
+    answer = answerer.resolve(refs)
+    if query.message is not None:
+        await reply_answer(query.message, answer)
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.inline_query
+    text = (query.query or "").strip()
+    answerer = await current_answerer(context)
+    answer = await asyncio.to_thread(answerer.search, text, MAX_INLINE_RESULTS) if text else answerer.latest(MAX_INLINE_RESULTS)
+    results = []
+    for citation in answer.citations[:MAX_INLINE_RESULTS]:
+        description = display_time(citation.published_at, citation.zone) if citation.kind == "entry" else "Key point"
+        if citation.excerpt:
+            description += " — " + citation.excerpt[0]
+        results.append(
+            InlineQueryResultArticle(
+                id=uuid4().hex,
+                title=citation.title[:200],
+                description=description[:250],
+                input_message_content=InputTextMessageContent(
+                    citation_html(citation),
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                ),
+            )
+        )
+    await query.answer(results, cache_time=30, is_personal=False)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(UNKNOWN_COMMAND)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, SORRY)
+        except Exception:  # the apology must never raise from the error handler itself
+            log.warning("could not send the apology", exc_info=True)
