@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--json", action="store_true", help="print the answer as JSON")
     summary.set_defaults(handler=_summary)
 
+    quotes = commands.add_parser("quotes", help="list every extracted quote with its speaker")
+    quotes.add_argument("--json", action="store_true", help="one JSON object per quote")
+    quotes.set_defaults(handler=_quotes)
+
     run = commands.add_parser("run", help="run the Telegram bot (long polling, or a webhook if WEBHOOK_URL is set)")
     run.set_defaults(handler=_run)
     return parser
@@ -130,4 +134,13 @@ def _run(args: argparse.Namespace) -> int:
 
     configure_logging(settings.log_level, secrets=(settings.telegram_bot_token.get_secret_value(),))
     run(settings)
+    return 0
+
+
+def _quotes(args: argparse.Namespace) -> int:
+    from bot.quotes.query import read_quotes
+    from bot.render_text import quote_json, quote_text
+
+    for record in read_quotes(_engine()):
+        print(quote_json(record) if args.json else quote_text(record))
     return 0

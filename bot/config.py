@@ -29,11 +29,24 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
-    @field_validator("telegram_bot_token", "webhook_secret_token", mode="before")
+    @field_validator(
+        "telegram_bot_token", "webhook_secret_token", "telegram_api_base_url", "webhook_url", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # An empty `TELEGRAM_BOT_TOKEN=` line in .env means "not configured", not "empty token".
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object) -> object:
+        return _default_database_url() if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("knowledge_dir", mode="after")
+    @classmethod
+    def _relative_to_project(cls, value: Path) -> Path:
+        # `KNOWLEDGE_DIR=knowledge` means the project's folder wherever the bot is started from.
+        return value if value.is_absolute() or value.exists() else PROJECT_ROOT / value
 
 
 @lru_cache

@@ -72,3 +72,23 @@ class ContentVersion(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     version: int = 0
+
+
+class Speaker(SQLModel, table=True):
+    """A person or organisation quoted in the coverage, under its fullest known name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=256)
+    kind: str = Field(default="person", max_length=16)  # "person" or "org"
+    role: str | None = Field(default=None, max_length=256)
+    # Other names the coverage uses ("Peskov"), separated by "|".
+    aliases: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class Quote(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    speaker_id: int = Field(foreign_key="speaker.id", index=True)
+    position: int
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    direct: bool = True

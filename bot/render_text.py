@@ -4,6 +4,7 @@ import json
 
 from bot.answers import Answer, Citation
 from bot.loader.timestamps import display_time, local_time
+from bot.quotes.query import QuoteRecord
 
 
 def byline(citation: Citation) -> str:
@@ -61,3 +62,26 @@ def answer_json(answer: Answer) -> str:
         },
         ensure_ascii=False,
     )
+
+
+def quote_json(record: QuoteRecord) -> str:
+    published = record.published_at
+    return json.dumps(
+        {
+            "speaker": record.speaker,
+            "speaker_kind": record.speaker_kind,
+            "speaker_role": record.speaker_role,
+            "quote": record.text,
+            "direct": record.direct,
+            "published_at": local_time(published, record.zone).isoformat() if published else None,
+            "entry_title": record.entry_title,
+            "address": record.address,
+        },
+        ensure_ascii=False,
+    )
+
+
+def quote_text(record: QuoteRecord) -> str:
+    who = f"{record.speaker} ({record.speaker_role})" if record.speaker_role else record.speaker
+    said = f"“{record.text}”" if record.direct else f"(reported) {record.text}"
+    return f"{who}: {said} — {record.entry_title}, {display_time(record.published_at, record.zone)}"

@@ -192,6 +192,7 @@ def _unnumbered_items(lines: list[str]) -> list[tuple[int, int, str, list[tuple[
     after_sentence = True
     for block in (b for b in blocks if b):
         first_no, first = block[0]
+        is_picture = len(block) == 2 and all(_is_picture_or_heading(text) for _n, text in block)
         is_headline = (
             len(block) == 1 and _is_picture_or_heading(first) and (after_sentence or GLUED_LABEL.match(first))
         )
@@ -199,7 +200,8 @@ def _unnumbered_items(lines: list[str]) -> list[tuple[int, int, str, list[tuple[
             items.append((len(items) + 1, first_no, first, []))
         elif items:
             items[-1][3].extend(block + [(block[-1][0], "")])
-        after_sentence = block[-1][1].endswith(SENTENCE_END) and len(block[-1][1].split()) > 3
+        if not is_picture:  # a picture between two entries does not end the first one's text
+            after_sentence = block[-1][1].endswith(SENTENCE_END) and len(block[-1][1].split()) > 3
     return items
 
 

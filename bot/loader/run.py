@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.loader.page_text import PageError, parse_page
 from bot.loader.store import bump_content_version, known_hash, store_page
+from bot.quotes.store import merge_surname_speakers
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -76,6 +77,9 @@ def load_paths(
         report.outcomes.append(outcome)
         if on_file:
             on_file(index, len(files), outcome)
+    if report.count("loaded"):
+        with engine.begin() as connection:
+            merge_surname_speakers(connection)
     return report
 
 

@@ -5,11 +5,12 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from bot.db import insert_for
 from bot.loader.page_text import ParsedEntry, ParsedPage
-from bot.models import ContentVersion, Coverage, Entry, Page, SummaryPoint
+from bot.models import ContentVersion, Coverage, Entry, Page, Quote, SummaryPoint
+from bot.quotes.store import store_quotes
 
 
 @dataclass
@@ -33,11 +34,6 @@ def entry_fingerprint(entry: ParsedEntry) -> str:
     return fingerprint(entry.title, entry.paragraphs[0] if entry.paragraphs else "")
 
 
-def _insert(connection: Connection, table):
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
 def store_page(
     connection: Connection, parsed: ParsedPage, source: str, content_hash: str
 ) -> StoreResult:
@@ -51,7 +47,7 @@ def store_page(
         "content_hash": content_hash,
         "zone": next((e.zone for e in parsed.entries if e.zone), None),
     }
-    statement = _insert(connection, Page.__table__).values(**page_values)
+    statement = insert_for(connection, Page.__table__).values(**page_values)
     connection.execute(
         statement.on_conflict_do_update(
             index_elements=["source"],
@@ -71,18 +67,31 @@ def store_page(
     new_points = _upsert(connection, SummaryPoint.__table__, point_rows, update_columns=[])
 
     # Rows this file introduced and no longer contains were taken off the live page.
+    stale = select(Entry.id).where(
+        Entry.page_id == page_id, Entry.fingerprint.not_in([row["fingerprint"] for row in entry_rows])
+    )
+    connection.execute(delete(Quote.__table__).where(Quote.entry_id.in_(stale)))
     for table, rows in ((Entry.__table__, entry_rows), (SummaryPoint.__table__, point_rows)):
         keep = [row["fingerprint"] for row in rows]
         connection.execute(
             delete(table).where(table.c.page_id == page_id, table.c.fingerprint.not_in(keep))
         )
+
+    ids = dict(
+        connection.execute(
+            select(Entry.fingerprint, Entry.id).where(
+                Entry.coverage_id == coverage_id, Entry.fingerprint.in_([row["fingerprint"] for row in entry_rows])
+            )
+        ).all()
+    )
+    store_quotes(connection, parsed, [ids[entry_fingerprint(entry)] for entry in parsed.entries])
     return StoreResult(len(entry_rows), new_entries, len(point_rows), new_points)
 
 
 def bump_content_version(connection: Connection) -> None:
     table = ContentVersion.__table__
     connection.execute(
-        _insert(connection, table).values(id=1, version=0).on_conflict_do_nothing(index_elements=["id"])
+        insert_for(connection, table).values(id=1, version=0).on_conflict_do_nothing(index_elements=["id"])
     )
     connection.execute(update(table).where(table.c.id == 1).values(version=table.c.version + 1))
 
@@ -97,7 +106,7 @@ def _coverage_id(connection: Connection, parsed: ParsedPage, source: str) -> int
     address = re.sub(r"([?&]page=\d+|/page/\d+)$", "", parsed.address) if parsed.address else None
     table = Coverage.__table__
     connection.execute(
-        _insert(connection, table)
+        insert_for(connection, table)
         .values(key=key, title=title[:512], address=address)
         .on_conflict_do_nothing(index_elements=["key"])
     )
@@ -163,7 +172,7 @@ def _upsert(connection: Connection, table, rows: list[dict], update_columns: lis
             )
         ).scalars()
     )
-    statement = _insert(connection, table)
+    statement = insert_for(connection, table)
     if update_columns:
         statement = statement.on_conflict_do_update(
             index_elements=["coverage_id", "fingerprint"],

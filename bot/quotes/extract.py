@@ -1,0 +1,469 @@
+"""Who said what: direct quotes, reported speech and their speakers, from an entry's paragraphs.
+
+The speaker comes from the reporting clause around the quote ("..., Peskov said"; "Kremlin
+spokesman Dmitry Peskov told reporters it was "..."'), from "according to X", or from the
+previous quote when a paragraph is nothing but a quote. Surnames and pronouns are resolved to
+the full name mentioned earlier in the entry, or to a name the coverage already knows.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+VERBS = (
+    r"said|says|say|told|tells|added|adds|wrote|writes|warned|warns|insisted|insists|stressed|stresses|"
+    r"explained|explains|claimed|claims|argued|argues|noted|notes|announced|announces|declared|"
+    r"tweeted|posted|replied|urged|urges|described|describes|dismissed|called|calls|acknowledges|"
+    r"acknowledged|continued|continues|went on|admitted|admits|conceded|concedes|suggested|suggests|"
+    r"predicted|promised|pledged|vowed|asked|asks|accused|accuses|saying|adding|writing|warning|"
+    r"likens|likened|urged|told MPs|"
+    r"was cited as saying|is quoted as saying"
+)
+VERB = re.compile(rf"\b(?:{VERBS})\b")
+PRONOUNS = {"he": "person", "she": "person", "it": "org", "they": "any"}
+
+ROLE_WORDS = {
+    "president", "prime", "minister", "secretary", "chancellor", "spokesman", "spokeswoman",
+    "spokesperson", "mayor", "governor", "ambassador", "chief", "general", "commander", "leader",
+    "senator", "dr", "prof", "professor", "mr", "mrs", "ms", "mp", "msp", "mla",
+    "foreign", "defence", "defense", "deputy", "head", "chairman", "chair", "director", "envoy",
+    "pope", "king", "queen", "prince", "official", "officer", "representative", "editor",
+    "correspondent", "analyst", "economist", "chairwoman", "counsellor", "councillor", "emergencies",
+    "infrastructure", "health", "interior", "army", "press", "state", "first", "home", "justice",
+    "culture", "education", "transport", "business", "policy", "labour", "conservative", "tory",
+    "snp", "sdlp", "dup", "green", "liberal", "democrat", "democrats", "ukip", "secretary-general",
+    "regional", "former", "opposition", "shadow", "party", "executive", "senior", "top", "vice",
+    "speaker", "crossbencher", "am", "mep", "td", "peer", "actor", "actress", "singer", "author",
+    "manager", "coach", "player", "captain", "doctor", "nurse", "teacher", "farmer", "owner", "founder",
+    "campaigner", "presenter", "comedian", "musician", "lawyer", "scientist", "researcher", "spokesperson",
+}
+# Forms of address: neither part of the name nor a role.
+HONORIFICS = {"sir", "dame", "dr", "mr", "mrs", "ms", "miss", "prof", "professor"}
+NUMBER_WORDS = {
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "twenty", "thirty", "hundred", "hundreds", "thousand", "thousands", "some", "many", "several",
+}
+ORG_WORDS = {
+    "economics", "police", "council", "ministry", "agency", "bank", "group", "ltd", "plc", "university",
+    "institute", "association", "union", "party", "company", "airlines", "airways", "service", "trust",
+    "foundation", "commission", "authority", "board", "office", "department", "committee", "kremlin",
+    "nato", "ofcom", "rspca", "court", "government", "army", "navy", "forces", "federation", "club",
+    "network", "society", "centre", "center", "house", "palace", "embassy", "fund", "charity",
+    "charities", "together", "school", "hospital", "college", "airport", "railway", "rail", "news",
+}
+NOT_NAMES = {
+    "the", "but", "and", "in", "on", "at", "a", "an", "he", "she", "it", "they", "we", "i", "this",
+    "that", "these", "those", "there", "here", "as", "if", "when", "while", "after", "before", "for",
+    "of", "to", "with", "by", "from", "so", "yet", "meanwhile", "however", "speaking", "asked",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "bbc", "mr",
+    "mrs", "ms", "dr", "sir", "our", "my", "his", "her", "their", "its", "sadly",
+    "authorities", "officials", "police", "critics", "residents", "people", "experts", "analysts",
+} | NUMBER_WORDS
+# Capitalised words that name places, peoples or institutions rather than people.
+NOT_PEOPLE = {
+    "ukraine", "ukrainian", "ukrainians", "russia", "russian", "russians", "kyiv", "moscow", "kremlin",
+    "white", "house", "nato", "eu", "un", "us", "uk", "usa", "britain", "british", "european", "union",
+    "america", "american", "americans", "france", "french", "germany", "german", "china", "chinese",
+    "belarus", "belarusian", "poland", "polish", "donbas", "donetsk", "luhansk", "lugansk", "crimea",
+    "mariupol", "kharkiv", "washington", "london", "brussels", "paris", "berlin", "beijing", "geneva",
+    "scotland", "scottish", "wales", "welsh", "england", "english", "ireland", "irish", "northern",
+    "commons", "parliament", "downing", "street", "government", "council", "security", "ministry",
+    "office", "department", "committee", "assembly", "senate", "congress", "pentagon", "whitehall",
+    "holyrood", "stormont", "senedd", "conservatives", "labour", "tories", "party", "news", "agency",
+    "organisation", "organization", "international", "national", "republic", "people", "federation",
+    "west", "western", "east", "eastern", "south", "southern", "north", "today", "programme", "radio",
+    "tv", "times", "post", "telegraph", "guardian", "reuters", "afp", "ap", "cnn", "fox", "nhs",
+    "god", "christmas", "easter", "war", "world", "unionist", "ulster", "kingdom", "united",
+    "covid", "coronavirus", "omicron",
+}
+CAPITAL_WORD = r"(?:[A-Z][\w'’-]*|[A-Z]\.)"
+CAPITALISED_RUN = re.compile(rf"{CAPITAL_WORD}(?:\s+(?:{CAPITAL_WORD}|(?:de|van|von|der|bin|al|da|di|le|la|ibn)\b))*")
+# Opening and closing marks are matched loosely: pages mix “curly” and "straight" ones.
+QUOTE_SPAN = re.compile(r"[“\"]([^“”\"]+)[”\"]")
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“A-Z])")
+ACCORDING_TO = re.compile(rf"according to ((?:the )?{CAPITALISED_RUN.pattern})")
+MIN_QUOTE_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str
+    kind: str  # "person" or "org"
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class ExtractedQuote:
+    text: str
+    speaker: Speaker
+    direct: bool
+    paragraph: int
+
+
+@dataclass
+class _Context:
+    known: dict[str, Speaker]  # surname or full name (lower-case) -> speaker
+    last_person: Speaker | None = None
+    last_org: Speaker | None = None
+    last_speaker: Speaker | None = None
+    mentioned: list[Speaker] = field(default_factory=list)
+    orgs: list[Speaker] = field(default_factory=list)
+    recent_people: list[Speaker] = field(default_factory=list)
+
+
+def extract_quotes(
+    paragraphs: list[str], known: dict[str, Speaker] | None = None, title: str = ""
+) -> list[ExtractedQuote]:
+    """Quotes of one entry, in order. `known` maps names the coverage already knows to speakers;
+    the title often names who the entry is about ("Zelensky gives German MPs ...")."""
+    context = _Context(known=dict(known or {}))
+    _learn_title(title, context)
+    quotes: list[ExtractedQuote] = []
+    open_quote: Speaker | None = None  # a quote left open at the end of the previous paragraph
+    for index, paragraph in enumerate(paragraphs):
+        _learn_names(paragraph, context)
+        from_line = FROM_LINE.match(paragraph.strip())
+        if from_line:
+            # Older pages: 'Quote Message: ... ." from James Airey'
+            speaker = _person_in(from_line.group("name"), context) or Speaker(from_line.group("name").strip(), "person")
+            context.last_speaker = speaker
+            _remember(speaker, context)
+            quotes.append(ExtractedQuote(from_line.group("quote").strip(), speaker, True, index))
+            continue
+        spans = _quote_spans(paragraph)
+        if not spans:
+            open_quote = None
+            reported = _reported_speech(paragraph, context)
+            if reported:
+                quotes.append(ExtractedQuote(reported[1], reported[0], False, index))
+            continue
+        previous: Speaker | None = None
+        for start, end, text, unclosed in spans:
+            speaker = _speaker_for(paragraph, start, end, context)
+            if speaker is None and previous is not None and _own_sentence(paragraph, start, end):
+                speaker = previous  # '"...," Danilov told a briefing. "..."'
+            previous = speaker or previous
+            if speaker is None and start <= 1 and open_quote is not None:
+                speaker = open_quote  # "...continued in the next paragraph."
+            if speaker is None and _is_whole_paragraph(paragraph, start, end):
+                speaker = context.last_speaker
+            if speaker is None:
+                continue
+            context.last_speaker = speaker
+            _remember(speaker, context)
+            open_quote = speaker if unclosed else None
+            text = text.strip().rstrip(",")
+            if len(text.split()) >= MIN_QUOTE_WORDS:
+                quotes.append(ExtractedQuote(text, speaker, True, index))
+    return quotes
+
+
+def _quote_spans(paragraph: str) -> list[tuple[int, int, str, bool]]:
+    spans = [(m.start(), m.end(), m.group(1), False) for m in QUOTE_SPAN.finditer(paragraph)]
+    covered_end = spans[-1][1] if spans else 0
+    tail = paragraph[covered_end:]
+    opening = re.search(r"[“\"]", tail)
+    if opening and not re.search(r"[”\"]", tail[opening.end():]):
+        start = covered_end + opening.start()
+        spans.append((start, len(paragraph), paragraph[start + 1:].strip(), True))
+    return spans
+
+
+def _own_sentence(paragraph: str, start: int, end: int) -> bool:
+    left, right = _sentence_bounds(paragraph, start, end)
+    return not VERB.search(paragraph[left:start] + paragraph[end:right])
+
+
+def _is_whole_paragraph(paragraph: str, start: int, end: int) -> bool:
+    outside = (paragraph[:start] + paragraph[end:]).strip(" .,!?\"”“’")
+    return len(outside) <= 2
+
+
+def _sentence_bounds(paragraph: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around a quote (quotes may hold full stops of their own)."""
+    left = 0
+    for match in SENTENCE_END.finditer(paragraph):
+        if match.end() > start:
+            break
+        left = match.end()
+    right = len(paragraph)
+    match = SENTENCE_END.search(paragraph, end)
+    if match:
+        right = match.start() + 1
+    return left, right
+
+
+def _speaker_for(paragraph: str, start: int, end: int, context: _Context) -> Speaker | None:
+    left, right = _sentence_bounds(paragraph, start, end)
+    after = paragraph[end:right]
+    before = paragraph[left:start]
+
+    # "...," Danilov told a briefing.  /  "...", Foreign Secretary Liz Truss says.
+    verb = VERB.search(after)
+    lead = after[: verb.start()] if verb else ""
+    short_lead = "," not in lead.strip(" ,") or len(lead.strip(" ,").split(",")[0].split()) <= 4
+    pieces = [piece for piece in lead.split(",") if piece.strip()]
+    appositive = len(pieces) >= 2 and len(_split_name(pieces[0].strip())[1].split()) >= 2
+    if verb and not re.search(r"[\"“”;:—–]|\s-\s", lead) and (short_lead or appositive):
+        # '"...," Roland Schilling, regional representative of the UN Refugee Agency, told the BBC'
+        subject = pieces[0] if appositive else (pieces[-1] if pieces else "")
+        speaker = _resolve(subject, context) if subject.strip() else None
+        if speaker is None and not subject.strip():
+            # "...," said Pentagon press secretary John Kirby.
+            rest = re.split(r"[.;]", after[verb.end():])[0]
+            speaker = _resolve(rest.split(",")[-1] if "," in rest else rest, context)
+        if speaker:
+            return speaker
+
+    according = ACCORDING_TO.search(paragraph[left:right])
+    if according:
+        speaker = _resolve(according.group(1), context)
+        if speaker:
+            return speaker
+
+    # Kremlin spokesman Dmitry Peskov told reporters it was "premature ...". When the nearest
+    # verb has no subject of its own ("... and added that"), the one before it lends its subject.
+    # Words inside earlier quotes are not reporting verbs: mask them, keeping offsets.
+    before = QUOTE_SPAN.sub(lambda m: " " * len(m.group()), before)
+    for verb in reversed(list(VERB.finditer(before))):
+        clause = re.split(r"[;:]|\s[-—–]\s|\b(?:but|and|while|as|that|which|who)\b", before[: verb.start()])[-1]
+        pieces = [piece for piece in clause.split(",") if piece.strip()]
+        if not pieces:
+            continue
+        speaker = _resolve(pieces[-1], context)
+        if speaker is None and len(pieces) >= 2:
+            # "Alison Charles, manager at East Winch, said:"
+            speaker = _resolve(pieces[0], context) if len(_split_name(pieces[0].strip())[1].split()) >= 2 else None
+        if speaker:
+            return speaker
+        break
+    return None
+
+
+REPORTED_VERBS = (
+    r"said|says|told reporters|told the BBC|told MPs|warned|warns|insisted|insists|added|adds|argued|"
+    r"argues|claimed|claims|announced|announces"
+)
+FROM_LINE = re.compile(r"^(?P<quote>[^\"“”]{10,}?)[\"”]\s+from\s+(?P<name>[A-Z][\w'’. -]{2,60})$")
+
+
+def _reported_speech(paragraph: str, context: _Context) -> tuple[Speaker, str] | None:
+    """ "Kuleba said there were good reasons to act." -> (Kuleba, "there were good reasons to act.")"""
+    text = paragraph.strip()
+    match = re.match(
+        rf"^(?P<subject>[^,;:]{{2,80}}?)\s+(?P<verb>{REPORTED_VERBS})\s+(?:that\s+)?(?P<clause>\w.{{15,}})$",
+        text,
+    ) or re.match(
+        # "The pipeline cannot go ahead, German Chancellor Olaf Scholz says."
+        rf"^(?P<clause>.{{15,}}?),\s+(?P<subject>[^,;:\"“”]{{2,80}}?)\s+(?P<verb>{REPORTED_VERBS})\.$",
+        text,
+    )
+    if not match:
+        return None
+    speaker = _resolve(match.group("subject"), context, strict=True)
+    if speaker is None:
+        return None
+    context.last_speaker = speaker
+    _remember(speaker, context)
+    return speaker, match.group("clause").strip()
+
+
+SUBJECT_FILLER = re.compile(
+    r"^(?:(?:with|as|and|but|while|also|then|meanwhile|earlier|later|now|today)\s+)+|"
+    r"(?:\s+(?:has|had|have|also|then|later|earlier|today|previously|herself|himself|itself|"
+    r"on \w+day|this \w+|last \w+))+$",
+    re.IGNORECASE,
+)
+SUBJECT_WORD = re.compile(r"^(?:the|[A-Z][\w'’.-]*|[\w-]+)$")
+
+
+CLAUSE_WORDS = {
+    "is", "are", "was", "were", "be", "been", "has", "have", "had", "that", "which", "who", "in", "on",
+    "at", "into", "from", "to", "with", "after", "before", "because", "if", "when", "while", "not",
+}
+
+
+def _subject_like(subject: str) -> bool:
+    """A reporting clause's subject is a short noun phrase ("Child minder Tara Chandler",
+    "the university"), not a clause."""
+    words = subject.split()
+    if not 1 <= len(words) <= 8:
+        return False
+    if any(w.lower() in CLAUSE_WORDS for w in words if not w[:1].isupper()):
+        return False
+    return True
+
+
+def _resolve(subject: str, context: _Context, strict: bool = False) -> Speaker | None:
+    """A speaker from a reporting clause's subject: a name, a surname, a pronoun or an organisation."""
+    subject = subject.strip(" ,—–-")
+    for _ in range(3):
+        subject = SUBJECT_FILLER.sub("", subject).strip(" ,—–-")
+    if not _subject_like(subject):
+        return None
+    lowered = subject.lower()
+    if lowered in PRONOUNS:
+        kind = PRONOUNS[lowered]
+        if kind == "person":
+            return context.last_person
+        if kind == "org":
+            return context.last_org
+        return context.last_speaker
+    person = _person_in(subject, context)
+    if person is not None:
+        return person
+    org = _organisation_in(subject)
+    if org is not None:
+        return org
+    if strict:
+        return None
+    # "the Nato chief", "Ukraine's foreign minister": a role we met with a name in this entry.
+    for speaker in reversed(context.mentioned):
+        if speaker.role and speaker.role.lower() in lowered:
+            return speaker
+    # "the university", "the RSPCA's spokesman": an organisation named earlier in the entry.
+    nouns = [w.strip("'’s").lower() for w in subject.split() if w.lower() not in ("the", "a", "an")]
+    for org in reversed(context.orgs):
+        if any(noun in org.name.lower().split() for noun in nouns):
+            return org
+    # "the agriculture minister": the person most recently named.
+    if lowered.startswith(("the ", "a ")) and len(nouns) <= 3 and all(n.isalpha() for n in nouns):
+        return context.recent_people[-1] if context.recent_people else None
+    return None
+
+
+def _person_in(text: str, context: _Context) -> Speaker | None:
+    for run in reversed(CAPITALISED_RUN.findall(text)):
+        role, name = _split_name(run)
+        if not name:
+            continue
+        words = name.split()
+        if len(words) == 1:
+            known = context.known.get(words[0].lower())
+            if known is not None:
+                return known
+            lowered = words[0].lower()
+            if lowered in ORG_WORDS or lowered in NOT_PEOPLE or lowered in NOT_NAMES or words[0].isupper():
+                continue
+            # A lone first name or surname we have not met: "Kate", "Biden".
+            return Speaker(words[0], "person", _role_before(text, run, role))
+        return Speaker(name, "person", _role_before(text, run, role))
+    return None
+
+
+def _looks_like_org(name: str) -> bool:
+    words = name.split()
+    return any(w.lower() in ORG_WORDS for w in words) or any(w.isupper() and len(w) > 1 for w in words)
+
+
+def _split_name(run: str) -> tuple[str, str]:
+    """ "Ulster Unionist Leslie Cree" -> ("Ulster Unionist", "Leslie Cree"): the name is the
+    longest tail of the run made of words that can be part of a person's name."""
+    words = [w for w in run.split() if w.lower().strip(".") not in HONORIFICS]
+    while words and words[-1].lower() in ROLE_WORDS:
+        words.pop()  # "Ian Blackford MP"
+    cut = len(words)
+    while cut > 0:
+        word = words[cut - 1]
+        lowered = word.lower().strip(".,")
+        if lowered in ROLE_WORDS or lowered in NOT_NAMES or lowered.strip("'’s") in NOT_PEOPLE or lowered in ORG_WORDS:
+            break
+        if word.endswith(("'s", "’s")) or (word.isupper() and len(word) > 1):
+            break
+        cut -= 1
+    return " ".join(words[:cut]), " ".join(words[cut:])
+
+
+def _role_before(text: str, run: str, role_in_run: str) -> str | None:
+    """The title right before a name: "Kremlin spokesman" Dmitry Peskov, "Belarusian army chief"."""
+    prefix = text[: text.rfind(run)]
+    words: list[str] = role_in_run.split()
+    for word in reversed(prefix.split()):
+        if word == "of" and words:
+            words.insert(0, word)  # "Secretary of State"
+            continue
+        if word.endswith((",", ";", ":", ".")) or not (word[:1].isupper() or word.lower() in ROLE_WORDS):
+            break
+        if word.lower() in NOT_NAMES:
+            break
+        words.insert(0, word)
+    while words and words[0] == "of":
+        words.pop(0)
+    role = " ".join(words[-6:]).strip(" ,")
+    return role or None
+
+
+def _organisation_in(text: str) -> Speaker | None:
+    match = re.search(r"\b(?:[Tt]he\s+)?((?:[A-Z][\w&'’-]*)(?:\s+(?:[A-Z][\w&'’-]*|of|for|and))*)", text)
+    if not match:
+        return None
+    name = match.group(1).strip()
+    words = name.split()
+    if not words or words[0].lower() in NOT_NAMES or len(words) > 6:
+        return None
+    if name.endswith(("'s", "’s")):
+        return None  # "Ukraine's" (infrastructure minister): a role, not an organisation
+    if words[-1].lower() in ("of", "for", "and"):
+        return None
+    # "Germany's Lufthansa" is Lufthansa; "Ukraine's Foreign Ministry" keeps its owner.
+    if len(words) > 1 and words[0].endswith(("'s", "’s")) and words[1].lower() not in ROLE_WORDS | {"ministry"}:
+        name = " ".join(words[1:])
+    return Speaker(name, "org")
+
+
+def _learn_title(title: str, context: _Context) -> None:
+    _learn_names(title, context)
+    first = re.match(r"^([A-Z][\w'’-]+)\s+[a-z]", title)
+    if context.last_person is None and first:
+        word = first.group(1)
+        lowered = word.lower()
+        if not (lowered in NOT_PEOPLE or lowered in NOT_NAMES or lowered in ORG_WORDS or lowered in ROLE_WORDS):
+            speaker = context.known.get(lowered) or Speaker(word, "person")
+            _remember(speaker, context)
+            context.recent_people.append(speaker)
+
+
+def _learn_names(paragraph: str, context: _Context) -> None:
+    """Names mentioned in the entry, so a later "Peskov said" or "he added" finds them.
+
+    A pronoun usually refers to the subject of an earlier sentence, so the first person (or
+    organisation) of each sentence is what "he" or "it" will mean next. Names inside quotes
+    are someone's words, not the story's subjects, and are passed over.
+    """
+    narrative = QUOTE_SPAN.sub(" ", paragraph)
+    for sentence in SENTENCE_END.split(narrative):
+        subject_taken = False
+        for run in CAPITALISED_RUN.findall(sentence):
+            role, name = _split_name(run)
+            words = name.split()
+            if len(words) >= 2:
+                speaker = context.known.get(name.lower()) or Speaker(name, "person", _role_before(sentence, run, role))
+                context.known.setdefault(name.lower(), speaker)
+                context.known.setdefault(words[-1].lower(), speaker)
+                context.recent_people.append(speaker)
+                if not subject_taken:
+                    _remember(speaker, context)
+                    subject_taken = True
+            elif words and words[0].lower() in context.known and not subject_taken:
+                _remember(context.known[words[0].lower()], context)
+                subject_taken = True
+            else:
+                org = _organisation_in(run)
+                if org is None or not (set(org.name.lower().split()) & ORG_WORDS or org.name.isupper()):
+                    continue
+                context.orgs.append(org)
+                if not subject_taken and sentence.lstrip().startswith((run, f"The {run}", f"the {run}", f"But the {run}")):
+                    context.last_org = org
+                    subject_taken = True
+
+
+def _remember(speaker: Speaker, context: _Context) -> None:
+    if speaker.kind == "person":
+        context.last_person = speaker
+        words = speaker.name.split()
+        if len(words) >= 2:
+            context.known.setdefault(words[-1].lower(), speaker)
+            context.known.setdefault(speaker.name.lower(), speaker)
+    else:
+        context.last_org = speaker
+    if speaker not in context.mentioned:
+        context.mentioned.append(speaker)
