@@ -1,11 +1,14 @@
 """Question in, cited answer out: the one piece of logic the command line and Telegram share."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.loader.timestamps import display_time
 from bot.retrieval.documents import Document
-from bot.retrieval.excerpt import excerpt
+from bot.quotes.lookup import QuoteBook, SpeakerMatch, said_by_question, who_said_question
+from bot.quotes.query import QuoteRecord
+from bot.retrieval.excerpt import excerpt, sentences, shorten
+from bot.retrieval.text import stem, words
 from bot.retrieval.question import classify
 from bot.retrieval.search import Searcher
 
@@ -34,6 +37,7 @@ class Citation:
     coverage_title: str
     excerpt: list[str]
     label: str | None = None
+    said_by: str | None = None  # "Dmitry Peskov, Kremlin spokesman" when the excerpt is their words
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,9 @@ class Answer:
 
 
 class Answerer:
-    def __init__(self, searcher: Searcher):
+    def __init__(self, searcher: Searcher, quotes: QuoteBook | None = None):
         self.searcher = searcher
+        self.quotes = quotes or QuoteBook([])
         self.documents = searcher.index.documents
         self._by_ref = {_ref(doc): i for i, doc in enumerate(self.documents)}
 
@@ -91,6 +96,27 @@ class Answerer:
             return self.latest(limit, question=question, more=max(0, MAX_RESULTS - limit))
         if intent.kind == "key_points":
             return self.key_points(question)
+        said_by = said_by_question(question)
+        if said_by is not None:
+            speaker = self.quotes.speaker(said_by[0])
+            if speaker is not None:
+                answer = self.said_by(question, speaker, said_by[1], limit)
+                if answer is not None:
+                    return answer
+        remembered = who_said_question(question)
+        if remembered is not None:
+            found = self.quotes.said(remembered)
+            if found:
+                # Equally close quotes (two entries quote "absolute lie"): the entry that best
+                # answers the whole question wins.
+                query = self.searcher.index.query_terms(question)
+                scores = self.searcher.index.score(query) if query else None
+                def entry_score(quote: QuoteRecord) -> float:
+                    doc = self._by_ref.get(f"e{quote.entry_id}")
+                    return float(scores[doc]) if scores is not None and doc is not None else 0.0
+                best_shared = found[0][1]
+                quote = max((q for q, shared in found if shared == best_shared), key=entry_score)
+                return self._who_said(question, quote, limit)
         ranking = self.searcher.rank(intent, limit=max(limit, MAX_RESULTS))
         if ranking.abstained:
             return Answer(question, "none", NOTHING_FOUND, [])
@@ -131,6 +157,90 @@ class Answerer:
         lead = "More results:" if citations else "Those results are no longer in the coverage."
         return Answer(question, "more", lead, citations, [_ref(self.documents[d]) for d in docs[MAX_CITATIONS:]])
 
+    def who(self, name: str, topic: str = "", limit: int = MAX_CITATIONS) -> Answer:
+        """/who NAME [TOPIC]: the speaker's quotes, the most relevant to the topic first."""
+        question = f"{name} {topic}".strip()
+        speaker = self.quotes.speaker(name)
+        if speaker is None:
+            return Answer(question, "none", f"I found no quotes from {name} in the coverage.", [])
+        return self.said_by(question, speaker, topic, limit, strict=False) or Answer(
+            question, "none", f"{speaker.name} is quoted, but not about that.", []
+        )
+
+    def who_from_words(self, args: list[str]) -> Answer:
+        """/who with the name and topic in one run of words: the longest leading run that names
+        a speaker is the name ("/who Dmitry Peskov summit", "/who Kuleba sanctions")."""
+        for cut in range(min(len(args), 4), 0, -1):
+            if self.quotes.speaker(" ".join(args[:cut])) is not None:
+                return self.who(" ".join(args[:cut]), " ".join(args[cut:]))
+        return self.who(" ".join(args[:1]), " ".join(args[1:]))
+
+    def said_by(
+        self, question: str, speaker: SpeakerMatch, topic: str, limit: int, strict: bool = True
+    ) -> Answer | None:
+        """Entries quoting the speaker, ranked by how well they answer the question.
+
+        With `strict`, gives up (None) when the speaker's entries are much weaker answers than
+        the best entry overall, so that a loose name match never hides the right entry.
+        """
+        quotes_by_doc: dict[int, list[QuoteRecord]] = {}
+        for quote in speaker.quotes:
+            doc = self._by_ref.get(f"e{quote.entry_id}")
+            if doc is not None:
+                quotes_by_doc.setdefault(doc, []).append(quote)
+        if not quotes_by_doc:
+            return None
+        index = self.searcher.index
+        query = index.query_terms(question)
+        topic_terms = {item.term: index.idf_of(item.term) for item in index.query_terms(topic) if not item.phrase}
+        scores = index.score(query) if query else None
+        best_overall = float(scores.max()) if scores is not None and len(scores) else 0.0
+        ranked = []
+        for doc, quotes in quotes_by_doc.items():
+            base = float(scores[doc]) if scores is not None else 0.0
+            said = " ".join(q.text for q in quotes)
+            said_terms = {stem(w) for w in words(said)}
+            topical = sum(w for t, w in topic_terms.items() if t in said_terms) / (sum(topic_terms.values()) or 1)
+            ranked.append((topical, base, -self.searcher.recency_rank[doc], doc))
+        ranked.sort(reverse=True)
+        if not topic_terms:
+            ranked.sort(key=lambda r: r[2], reverse=True)  # no topic: their newest words first
+        elif strict and ranked[0][0] == 0 and ranked[0][1] < 0.5 * best_overall:
+            return None
+        weights = {item.term: index.idf_of(item.term) * item.weight for item in query}
+        citations = []
+        for _topical, _base, _recency, doc in ranked[:limit]:
+            citation = self._cite(doc, weights)
+            said_here = quotes_by_doc[doc]
+            citations.append(
+                replace(
+                    citation,
+                    excerpt=self._quoted_sentences(doc, said_here) or citation.excerpt,
+                    said_by=_speaker_line(said_here[0]),
+                )
+            )
+        role = f" ({speaker.role})" if speaker.role else ""
+        more = [_ref(self.documents[r[3]]) for r in ranked[limit:]]
+        return Answer(question, "who", f"What {speaker.name}{role} said:", citations, more)
+
+    def _who_said(self, question: str, quote: QuoteRecord, limit: int) -> Answer:
+        doc = self._by_ref.get(f"e{quote.entry_id}")
+        if doc is None:
+            return Answer(question, "none", NOTHING_FOUND, [])
+        citation = self._cite(doc)
+        citation = replace(
+            citation, excerpt=self._quoted_sentences(doc, [quote]) or [quote.text], said_by=_speaker_line(quote)
+        )
+        return Answer(question, "who", f"That was {_speaker_line(quote)}:", [citation])
+
+    def _quoted_sentences(self, doc: int, quotes: list[QuoteRecord]) -> list[str]:
+        """The entry's own sentences that hold these quotes, verbatim and in order."""
+        chosen: list[str] = []
+        for sentence in sentences(self.documents[doc].paragraphs):
+            if any(q.text[:40] in sentence for q in quotes) and sentence not in chosen:
+                chosen.append(sentence)
+        return [shorten(s, 400) for s in chosen[:3]]
+
     def _newest_coverage_with_summary(self, summaries: list[int]) -> int:
         with_summary = {self.documents[d].coverage_id for d in summaries}
         for doc in self.searcher.newest:
@@ -153,6 +263,10 @@ class Answerer:
             excerpt=[] if document.kind != "entry" else excerpt(document.paragraphs, weights),
             label=document.label,
         )
+
+
+def _speaker_line(quote: QuoteRecord) -> str:
+    return f"{quote.speaker} ({quote.speaker_role})" if quote.speaker_role else quote.speaker
 
 
 def _ref(document: Document) -> str:

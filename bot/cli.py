@@ -17,7 +17,12 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except BrokenPipeError:
+        # `python -m bot quotes | head`: the reader has gone, which is not an error.
+        sys.stderr.close()
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,6 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     summary = commands.add_parser("summary", help="show the coverage's key points")
     summary.add_argument("--json", action="store_true", help="print the answer as JSON")
     summary.set_defaults(handler=_summary)
+
+    who = commands.add_parser("who", help="what a person or organisation said, optionally about a topic")
+    who.add_argument("name", help="who, e.g. Peskov or 'the Kremlin'")
+    who.add_argument("topic", nargs="*", help="what about, e.g. summit")
+    who.add_argument("--json", action="store_true", help="print the answer as JSON")
+    who.set_defaults(handler=_who)
 
     quotes = commands.add_parser("quotes", help="list every extracted quote with its speaker")
     quotes.add_argument("--json", action="store_true", help="one JSON object per quote")
@@ -134,6 +145,12 @@ def _run(args: argparse.Namespace) -> int:
 
     configure_logging(settings.log_level, secrets=(settings.telegram_bot_token.get_secret_value(),))
     run(settings)
+    return 0
+
+
+def _who(args: argparse.Namespace) -> int:
+    answer = build_answerer(_engine()).who(args.name, " ".join(args.topic))
+    print(answer_json(answer) if args.json else answer_text(answer))
     return 0
 
 

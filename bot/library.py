@@ -7,6 +7,8 @@ import time
 from sqlalchemy.engine import Engine
 
 from bot.answers import Answerer
+from bot.quotes.lookup import QuoteBook
+from bot.quotes.query import read_quotes
 from bot.retrieval.documents import content_version, read_documents
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.search import Searcher
@@ -15,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 def build_answerer(engine: Engine) -> Answerer:
-    return Answerer(Searcher(SearchIndex(read_documents(engine))))
+    return Answerer(Searcher(SearchIndex(read_documents(engine))), QuoteBook(read_quotes(engine)))
 
 
 class Library:

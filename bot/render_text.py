@@ -5,6 +5,7 @@ import json
 from bot.answers import Answer, Citation
 from bot.loader.timestamps import display_time, local_time
 from bot.quotes.query import QuoteRecord
+from bot.retrieval.excerpt import quoted
 
 
 def byline(citation: Citation) -> str:
@@ -24,8 +25,10 @@ def answer_text(answer: Answer) -> str:
         label = f"[{citation.label}] " if citation.label else ""
         lines.append(f"{number}. {label}{citation.title}")
         lines.append(f"   {byline(citation)}")
+        if citation.said_by:
+            lines.append(f"   {citation.said_by}:")
         for sentence in citation.excerpt:
-            lines.append(f"   “{sentence}”")
+            lines.append(f"   {quoted(sentence)}")
         if citation.address:
             lines.append(f"   {citation.address}")
     if answer.citations and answer.citations[0].kind != "entry" and answer.citations[0].address:
@@ -48,6 +51,7 @@ def citation_json(citation: Citation) -> dict:
         "label": citation.label,
         "address": citation.address,
         "excerpt": citation.excerpt,
+        "said_by": citation.said_by,
     }
 
 

@@ -139,6 +139,8 @@ def extract_quotes(
         previous: Speaker | None = None
         for start, end, text, unclosed in spans:
             speaker = _speaker_for(paragraph, start, end, context)
+            # A word or two in quotes is a scare quote unless its own clause names who said it.
+            attached = speaker is not None
             if speaker is None and previous is not None and _own_sentence(paragraph, start, end):
                 speaker = previous  # '"...," Danilov told a briefing. "..."'
             previous = speaker or previous
@@ -152,7 +154,7 @@ def extract_quotes(
             _remember(speaker, context)
             open_quote = speaker if unclosed else None
             text = text.strip().rstrip(",")
-            if len(text.split()) >= MIN_QUOTE_WORDS:
+            if len(text.split()) >= MIN_QUOTE_WORDS or attached:
                 quotes.append(ExtractedQuote(text, speaker, True, index))
     return quotes
 

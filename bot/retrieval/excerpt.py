@@ -64,3 +64,8 @@ def excerpt(
         break
     chosen.sort(key=lambda c: -c[1])
     return [shorten(c[2], limit) for c in chosen]
+
+
+def quoted(sentence: str) -> str:
+    """Wrap a sentence in quotation marks unless it already opens with one."""
+    return sentence if sentence[:1] in "“\"‘'" else f"“{sentence}”"

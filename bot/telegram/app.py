@@ -51,6 +51,7 @@ def build_application(settings: Settings, library: Library) -> Application:
             CommandHandler("latest", handlers.latest),
             CommandHandler("summary", handlers.summary),
             CommandHandler("ask", handlers.ask),
+            CommandHandler("who", handlers.who),
             CallbackQueryHandler(handlers.more, pattern=r"^more:"),
             InlineQueryHandler(handlers.inline_query),
             MessageHandler(private_text | group_text, handlers.text_message),

@@ -35,6 +35,7 @@ COMMANDS = [
     ("latest", "The newest updates: /latest 5"),
     ("summary", "The key points of the coverage"),
     ("ask", "Ask a question: /ask What did Peskov say?"),
+    ("who", "Who said what: /who Kuleba sanctions"),
 ]
 
 
@@ -96,6 +97,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         "/latest [N] — the newest N updates (default 5, at most 20), e.g. <code>/latest 3</code>\n"
         "/summary — the key points of the coverage\n"
         "/ask QUESTION — e.g. <code>/ask What did Peskov say about the summit?</code>\n"
+        "/who NAME [TOPIC] — who said what, e.g. <code>/who Kuleba sanctions</code>\n"
         "/start — what I cover\n"
         "/help — this list\n\n"
         "In a private chat, any message is a question. In groups, mention me or reply to me.\n"
@@ -128,6 +130,18 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text("Usage: /ask QUESTION, e.g. /ask What did Kuleba want from the EU?")
         return
     await answer_question(update, context, question)
+
+
+async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/who NAME [TOPIC]: the longest leading run of words that names a speaker is the name."""
+    args = context.args or []
+    if not args:
+        await update.effective_message.reply_text("Usage: /who NAME [TOPIC], e.g. /who Kuleba sanctions")
+        return
+    await context.bot.send_chat_action(update.effective_message.chat_id, ChatAction.TYPING)
+    answerer = await current_answerer(context)
+    answer = await asyncio.to_thread(answerer.who_from_words, args)
+    await reply_answer(update.effective_message, answer)
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

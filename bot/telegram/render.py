@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answers import Answer, Citation
 from bot.loader.timestamps import display_time
+from bot.retrieval.excerpt import quoted
 
 MAX_MESSAGE = 4096
 MAX_CALLBACK_DATA = 64
@@ -24,7 +25,9 @@ def citation_html(citation: Citation, number: int | None = None) -> str:
         author = citation.author + (f", {citation.author_role}" if citation.author_role else "")
         meta += f" · <i>{escape(author)}</i>"
     lines.append(meta)
-    lines += [f"“{escape(sentence)}”" for sentence in citation.excerpt]
+    if citation.said_by:
+        lines.append(f"<i>{escape(citation.said_by)}</i>:")
+    lines += [escape(quoted(sentence)) for sentence in citation.excerpt]
     if citation.address:
         lines.append(f'<a href="{escape(citation.address, quote=True)}">Source</a>')
     return "\n".join(lines)
