@@ -2,9 +2,10 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +28,22 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     webhook_secret_token: SecretStr | None = None
 
+    # Empty: the bot answers every chat. Otherwise only these chat ids (comma-separated).
+    allowed_chat_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    # Telegram user ids allowed to use admin commands such as /reload (comma-separated).
+    admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    questions_per_minute: int = Field(default=20, ge=1)
+    # How often the running bot looks for new or changed files in KNOWLEDGE_DIR.
+    reload_interval_seconds: float = Field(default=30.0, gt=0)
+
     log_level: str = "INFO"
+
+    @field_validator("allowed_chat_ids", "admin_user_ids", mode="before")
+    @classmethod
+    def _id_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+        return value
 
     @field_validator(
         "telegram_bot_token", "webhook_secret_token", "telegram_api_base_url", "webhook_url", mode="before"

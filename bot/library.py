@@ -5,6 +5,7 @@ import threading
 import time
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers import Answerer
 from bot.quotes.lookup import QuoteBook
@@ -42,7 +43,15 @@ class Library:
         with self._lock:
             if self._answerer is not None and now - self._checked_at < self.check_every:
                 return self._answerer
-            version = content_version(self.engine)
+            try:
+                version = content_version(self.engine)
+            except SQLAlchemyError:
+                if self._answerer is None:
+                    raise
+                # The database is away: keep answering from the index already in memory.
+                log.warning("database unreachable; answering from the last index", exc_info=True)
+                self._checked_at = time.monotonic()
+                return self._answerer
             if self._answerer is None or version != self._version:
                 started = time.perf_counter()
                 self._answerer = build_answerer(self.engine)

@@ -237,8 +237,9 @@ def _entry(
         except StampError as exc:
             warnings.append(f"line {line_no}: {exc}; time left unknown")
             stamp = None
-        if stamp is None and stamp_text and not _is_cut_off(stamp_text):
-            warnings.append(f"line {line_no}: unreadable time {stamp_text!r}; time left unknown")
+        else:
+            if stamp is None and stamp_text and not _is_cut_off(stamp_text):
+                warnings.append(f"line {line_no}: unreadable time {stamp_text!r}; time left unknown")
         if stamp is not None:
             entry.published_at, entry.zone = stamp.utc, stamp.zone
 

@@ -13,6 +13,7 @@ from telegram.ext import (
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -20,8 +21,10 @@ from bot.config import Settings
 from bot.db import get_engine
 from bot.library import Library
 from bot.loader.run import load_paths
+from bot.loader.watch import CoverageWatcher
 from bot.retrieval.documents import content_version
-from bot.telegram import handlers
+from bot.telegram import guards, handlers
+from bot.telegram.guards import QuestionLimiter
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +44,16 @@ def build_application(settings: Settings, library: Library) -> Application:
     application = builder.build()
     application.bot_data["library"] = library
     application.bot_data["settings"] = settings
+    application.bot_data["limiter"] = QuestionLimiter(settings.questions_per_minute)
+    application.bot_data["watcher"] = CoverageWatcher(library.engine, settings.knowledge_dir)
 
     private_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
     group_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS & (filters.Entity("mention") | filters.REPLY)
+    questions = (private_text | group_text | filters.Regex(r"^/(ask|who)\b")) & ~filters.UpdateType.EDITED
+    application.add_handler(TypeHandler(Update, guards.enforce_access), group=-2)
+    application.add_handlers(
+        [MessageHandler(questions, guards.limit_questions), InlineQueryHandler(guards.limit_questions)], group=-1
+    )
     application.add_handlers(
         [
             CommandHandler("start", handlers.start),
@@ -52,6 +62,7 @@ def build_application(settings: Settings, library: Library) -> Application:
             CommandHandler("summary", handlers.summary),
             CommandHandler("ask", handlers.ask),
             CommandHandler("who", handlers.who),
+            CommandHandler("reload", handlers.reload_command),
             CallbackQueryHandler(handlers.more, pattern=r"^more:"),
             InlineQueryHandler(handlers.inline_query),
             MessageHandler(private_text | group_text, handlers.text_message),
@@ -59,6 +70,9 @@ def build_application(settings: Settings, library: Library) -> Application:
         ]
     )
     application.add_error_handler(handlers.on_error)
+    application.job_queue.run_repeating(
+        handlers.check_coverage, interval=settings.reload_interval_seconds, first=settings.reload_interval_seconds
+    )
     return application
 
 
@@ -66,6 +80,8 @@ async def _post_init(application: Application) -> None:
     library: Library = application.bot_data["library"]
     settings: Settings = application.bot_data["settings"]
     await asyncio.to_thread(ensure_loaded, library, settings)
+    # Files already loaded are remembered, so the first check only reads what changes later.
+    await asyncio.to_thread(application.bot_data["watcher"].changed_files)
     await asyncio.to_thread(library.answerer)
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in handlers.COMMANDS])
     log.info("bot @%s ready", application.bot.username)

@@ -16,8 +16,12 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.ext import ContextTypes
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.answers import Answer, Answerer
 from bot.library import Library
+from bot.loader.watch import CoverageWatcher
+from bot.telegram.guards import is_admin
 from bot.loader.timestamps import display_time
 from bot.telegram.render import answer_blocks, citation_html, more_keyboard, parse_more, split_messages
 
@@ -27,6 +31,8 @@ DEFAULT_LATEST = 5
 MAX_LATEST = 20
 MAX_INLINE_RESULTS = 10
 SORRY = "Sorry, something went wrong while answering. Please try again in a moment."
+TRY_AGAIN = "The news database is not reachable right now. Please try again in a minute."
+NOT_ADMIN = "Only the bot's administrators can do that."
 UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 
 COMMANDS = [
@@ -201,10 +207,40 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await update.effective_message.reply_text(UNKNOWN_COMMAND)
 
 
+async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Admins: load new and changed coverage now instead of waiting for the next check."""
+    if not is_admin(update, context):
+        await update.effective_message.reply_text(NOT_ADMIN)
+        return
+    watcher: CoverageWatcher = context.bot_data["watcher"]
+    report = await asyncio.to_thread(watcher.reload_all)
+    await asyncio.to_thread(library(context).refresh)
+    failures = "".join(f"\n• {escape(o.path.name)}: {escape(o.message)}" for o in report.failed)
+    await update.effective_message.reply_text(
+        f"Reloaded: {escape(report.summary_line())}{failures}", parse_mode=ParseMode.HTML
+    )
+
+
+async def check_coverage(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job: pick up files that appeared or changed in KNOWLEDGE_DIR while the bot runs."""
+    watcher: CoverageWatcher = context.bot_data["watcher"]
+    report = await asyncio.to_thread(watcher.poll)
+    if report is None:
+        return
+    log.info("coverage check: %s", report.summary_line())
+    for outcome in report.failed:
+        log.error("could not load %s: %s", outcome.path, outcome.message)
+    await asyncio.to_thread(library(context).refresh)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    log.error("error while handling an update", exc_info=context.error)
+    database_down = isinstance(context.error, SQLAlchemyError)
+    if database_down:
+        log.error("database error while handling an update: %s", context.error.__class__.__name__)
+    else:
+        log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, SORRY)
+            await context.bot.send_message(update.effective_chat.id, TRY_AGAIN if database_down else SORRY)
         except Exception:  # the apology must never raise from the error handler itself
             log.warning("could not send the apology", exc_info=True)
