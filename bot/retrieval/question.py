@@ -29,6 +29,21 @@ TIME = re.compile(
 )
 
 
+DATE = re.compile(
+    r"\b(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+"
+    r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:\s+(?P<year>(?:19|20)\d\d))?\b",
+    re.IGNORECASE,
+)
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+@dataclass(frozen=True)
+class Day:
+    month: int
+    day: int
+    year: int | None = None
+
+
 @dataclass(frozen=True)
 class TimeOfDay:
     minutes: int  # since midnight, page-local time
@@ -41,21 +56,37 @@ class Intent:
     topic: str  # what is left to search for
     time: TimeOfDay | None = None
     recent: bool = False  # "the latest on X": newest relevant entries first
+    day: Day | None = None  # "on 21 February (2022)": only entries of that day, page-local
 
 
 def classify(question: str) -> Intent:
     text = " ".join(question.split())
     if not words(text):
         return Intent("empty", "")
+    day, text = _day(text)
     time, rest = _time_of_day(text)
     if time is not None:
-        return Intent("time", rest, time)
+        return Intent("time", rest, time, day=day)
+    if day is not None:
+        return Intent("topic", text, day=day)
     if KEY_POINTS.search(text) and not _content(KEY_POINT_FILLER.sub(" ", text)):
         return Intent("key_points", "")
     if LATEST_TRIGGER.search(text):
         rest = LATEST.sub(" ", text)
         return Intent("topic", rest, recent=True) if _content(rest) else Intent("latest", "")
     return Intent("topic", text)
+
+
+def _day(text: str) -> tuple[Day | None, str]:
+    match = DATE.search(text)
+    if not match:
+        return None, text
+    month = MONTHS.index(match.group("month").lower()[:3]) + 1
+    day, year = int(match.group("day")), match.group("year")
+    if not 1 <= day <= 31:
+        return None, text
+    rest = (text[: match.start()] + " " + text[match.end():]).strip()
+    return Day(month, day, int(year) if year else None), rest
 
 
 def _content(text: str) -> list[str]:

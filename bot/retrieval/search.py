@@ -10,7 +10,7 @@ from bot.loader.timestamps import local_time
 from bot.retrieval.excerpt import sentences
 from bot.retrieval.text import terms as text_terms
 from bot.retrieval.index import RELATED_WEIGHT, QueryTerm, SearchIndex
-from bot.retrieval.question import Intent, TimeOfDay
+from bot.retrieval.question import Day, Intent, TimeOfDay
 
 # Below this share of the question's information found in the best document, the bot says it
 # has nothing rather than cite something loosely related (calibrated on the question sets).
@@ -72,22 +72,33 @@ class Searcher:
         self.is_summary = np.array([d.kind != "entry" for d in documents], dtype=bool)
         self._passage_cache: dict[int, list[frozenset[str]]] = {}
         self.minute_of_day = np.full(index.size, -1, dtype=np.int32)
+        self.local_year = np.zeros(index.size, dtype=np.int32)
+        self.local_month = np.zeros(index.size, dtype=np.int8)
+        self.local_day = np.zeros(index.size, dtype=np.int8)
         for i in self.entries.tolist():
             moment = documents[i].published_at
             if moment is not None:
                 local = local_time(moment, documents[i].zone)
                 self.minute_of_day[i] = local.hour * 60 + local.minute
+                self.local_year[i], self.local_month[i], self.local_day[i] = local.year, local.month, local.day
 
     def latest(self, count: int) -> list[int]:
         return self.newest[:count]
 
     def rank(self, intent: Intent, limit: int = 10) -> Ranking:
         query = self.index.query_terms(intent.topic)
+        on_day = self._on_day(intent.day) if intent.day is not None else None
         if intent.kind == "time" and intent.time is not None:
-            return self._rank_by_time(intent.time, query, limit)
+            return self._rank_by_time(intent.time, query, limit, on_day)
+        if on_day is not None and not query:
+            # "What happened on 21 February?": that day's newest entries.
+            docs = [d for d in self.newest if on_day[d]][:limit]
+            return Ranking([Hit(d, 1.0, 1.0) for d in docs], query, abstained=not docs)
         if not query:
             return Ranking([], query, abstained=True)
         scores = self.index.score(query)
+        if on_day is not None:
+            scores = np.where(on_day, scores, 0).astype(np.float32)
         hits = self._rerank(query, scores, limit, recent=intent.recent, amount=bool(AMOUNT_QUESTION.search(intent.topic)))
         abstained = not hits or hits[0].coverage < MIN_COVERAGE
         return Ranking(hits, query, abstained)
@@ -138,9 +149,18 @@ class Searcher:
             self._passage_cache[doc] = cached
         return cached
 
-    def _rank_by_time(self, time: TimeOfDay, query: list[QueryTerm], limit: int) -> Ranking:
+    def _on_day(self, day: Day) -> np.ndarray:
+        """Which documents were published on that page-local day (any year when none is given)."""
+        mask = (self.local_month == day.month) & (self.local_day == day.day)
+        if day.year is not None:
+            mask &= self.local_year == day.year
+        return mask
+
+    def _rank_by_time(
+        self, time: TimeOfDay, query: list[QueryTerm], limit: int, on_day: np.ndarray | None = None
+    ) -> Ranking:
         minutes = self.minute_of_day
-        timed = minutes >= 0
+        timed = minutes >= 0 if on_day is None else (minutes >= 0) & on_day
         distance = np.abs(minutes - time.minutes).astype(np.float32)
         if time.mode == "before":
             eligible = timed & (minutes <= time.minutes)
