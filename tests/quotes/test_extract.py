@@ -1,0 +1,79 @@
+"""Who said what, one reporting pattern at a time."""
+
+from bot.quotes.extract import Speaker, extract_quotes
+
+
+def said(paragraphs, known=None, title=""):
+    return [(q.speaker.name, q.text, q.direct) for q in extract_quotes(paragraphs, known, title)]
+
+
+def test_quote_split_by_its_reporting_clause_gives_both_parts_to_the_speaker():
+    quotes = said(['"No one can resolve our issue without us," Oleksiy Danilov told a briefing. '
+                   '"Everything should happen with our participation."'])
+    assert quotes == [
+        ("Oleksiy Danilov", "No one can resolve our issue without us", True),
+        ("Oleksiy Danilov", "Everything should happen with our participation.", True),
+    ]
+
+
+def test_speaker_with_title_before_the_quote_and_role_kept():
+    [quote] = extract_quotes(
+        ['But Kremlin spokesman Dmitry Peskov told reporters it was "premature to talk about any specific plans".']
+    )
+    assert quote.speaker.name == "Dmitry Peskov"
+    assert quote.speaker.role == "Kremlin spokesman"
+    assert quote.text == "premature to talk about any specific plans"
+
+
+def test_surname_and_pronoun_resolve_to_the_full_name_met_earlier():
+    quotes = said([
+        "In further comments from the Kremlin, spokesman Dmitry Peskov has dismissed the reports.",
+        '"There is an understanding that dialogue should be continued," Peskov said.',
+        '"If necessary, of course, the presidents can decide to hold a telephone call," he added.',
+    ])
+    assert [name for name, _text, _direct in quotes] == ["Dmitry Peskov", "Dmitry Peskov"]
+
+
+def test_pronoun_means_the_subject_not_a_name_mentioned_in_passing():
+    quotes = said([
+        "The UK is stepping up its preparations, Foreign Secretary Liz Truss says.",
+        "Truss made the comments in a tweet following talks with Nato Secretary General Jens Stoltenberg.",
+        "“Diplomacy must be pursued but an invasion looks highly likely,” she wrote.",
+    ])
+    assert quotes[-1][0] == "Liz Truss"
+
+
+def test_quote_continued_in_the_next_paragraph():
+    quotes = said([
+        'Child minder Tara Chandler said: "It is the key workers who are allowing life to go on.',
+        '"I got in touch with the council and delivered the eggs over three days."',
+    ])
+    assert [name for name, _t, _d in quotes] == ["Tara Chandler", "Tara Chandler"]
+
+
+def test_organisation_as_speaker():
+    quotes = said([
+        "Air France also announced on Monday that it was suspending flights, but noted that it will be "
+        '"regularly re-evaluating the situation".'
+    ])
+    assert quotes == [("Air France", "regularly re-evaluating the situation", True)]
+
+
+def test_reported_speech_with_a_clear_cue_is_stored_as_indirect():
+    quotes = said(["Alexander Chupriyan said that some 61,000 people have now crossed the border into Russia."])
+    assert quotes == [("Alexander Chupriyan", "some 61,000 people have now crossed the border into Russia.", False)]
+
+
+def test_scare_quotes_without_a_speaker_are_not_quotes():
+    assert said(["The plans appear to stem from a request for help with “military education.”",
+                 "Ukraine’s foreign minister has told reporters that the EU will provide some “advisory” training."]) == []
+
+
+def test_speaker_known_from_the_coverage_resolves_a_surname():
+    known = {"kuleba": Speaker("Dmytro Kuleba", "person", "Foreign Minister")}
+    assert said(['"We believe every effort is worth trying," Kuleba said.'], known)[0][0] == "Dmytro Kuleba"
+
+
+def test_older_pages_quote_message_lines():
+    quotes = said(["They're going to squirrel away £22m of taxpayer's money on some grandiose scheme.\" from James Airey"])
+    assert quotes[0][0] == "James Airey"
