@@ -1,6 +1,7 @@
 """The command line: load coverage, ask questions, see the latest updates, run the bot."""
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -140,11 +141,21 @@ def _run(args: argparse.Namespace) -> int:
     if settings.telegram_bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
+    from telegram.error import InvalidToken
+
     from bot.logging_setup import configure_logging
     from bot.telegram.app import run
 
     configure_logging(settings.log_level, secrets=(settings.telegram_bot_token.get_secret_value(),))
-    run(settings)
+    try:
+        run(settings)
+    except InvalidToken:
+        # python-telegram-bot's own message repeats the token: never let it reach the terminal.
+        print("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather (/token) and try again.", file=sys.stderr)
+        return 2
+    except Exception:
+        logging.getLogger("bot").exception("the bot stopped on an error")
+        return 1
     return 0
 
 

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     # Telegram user ids allowed to use admin commands such as /reload (comma-separated).
     admin_user_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     questions_per_minute: int = Field(default=20, ge=1)
+    # Telegram allows about 30 messages a second across chats; a bot with a raised limit may say more.
+    telegram_max_sends_per_second: float = Field(default=30.0, gt=0)
     # How often the running bot looks for new or changed files in KNOWLEDGE_DIR.
     reload_interval_seconds: float = Field(default=30.0, gt=0)
 

@@ -34,7 +34,7 @@ def build_application(settings: Settings, library: Library) -> Application:
     builder = (
         ApplicationBuilder()
         .token(token)
-        .rate_limiter(AIORateLimiter(max_retries=5))
+        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_sends_per_second, max_retries=5))
         # One slow answer must never hold up another chat.
         .concurrent_updates(True)
         .post_init(_post_init)

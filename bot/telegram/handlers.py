@@ -14,6 +14,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -70,9 +71,14 @@ async def reply_answer(message: Message, answer: Answer) -> None:
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     message = update.effective_message
-    await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+    # "typing…" goes out while the answer is being worked out, not before.
+    typing = asyncio.create_task(context.bot.send_chat_action(message.chat_id, ChatAction.TYPING))
     answerer = await current_answerer(context)
     answer = await asyncio.to_thread(answerer.answer, question)
+    try:
+        await typing
+    except TelegramError:
+        log.warning("could not show 'typing'", exc_info=True)
     await reply_answer(message, answer)
 
 
@@ -204,7 +210,15 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(UNKNOWN_COMMAND)
+    message = update.effective_message
+    command = (message.text or "").split()[0] if message.text else ""
+    target = command.partition("@")[2].lower()
+    username = (context.bot.username or "").lower()
+    if target and target != username:
+        return  # "/start@other_bot": another bot's command
+    if message.chat.type != ChatType.PRIVATE and not target:
+        return  # in groups, only commands addressed to this bot get the pointer
+    await message.reply_text(UNKNOWN_COMMAND)
 
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -235,6 +249,10 @@ async def check_coverage(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     database_down = isinstance(context.error, SQLAlchemyError)
+    if update is None and isinstance(context.error, NetworkError):
+        # Polling hiccups: python-telegram-bot retries on its own, with back-off.
+        log.warning("Telegram unreachable, retrying: %s", context.error)
+        return
     if database_down:
         log.error("database error while handling an update: %s", context.error.__class__.__name__)
     else:

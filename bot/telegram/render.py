@@ -14,20 +14,25 @@ MAX_CALLBACK_DATA = 64
 MORE_PREFIX = "more:"
 
 
+def _one_line(text: str) -> str:
+    # Blocks are only ever cut between lines, so a field must never carry a line break of its own.
+    return " ".join(text.split())
+
+
 def citation_html(citation: Citation, number: int | None = None) -> str:
     if citation.kind != "entry":
-        return f"• {escape(citation.title)}"
+        return f"• {escape(_one_line(citation.title))}"
     label = f"[{escape(citation.label)}] " if citation.label else ""
     prefix = f"{number}. " if number is not None else ""
-    lines = [f"{prefix}<b>{label}{escape(citation.title)}</b>"]
+    lines = [f"{prefix}<b>{label}{escape(_one_line(citation.title))}</b>"]
     meta = escape(display_time(citation.published_at, citation.zone))
     if citation.author:
         author = citation.author + (f", {citation.author_role}" if citation.author_role else "")
-        meta += f" · <i>{escape(author)}</i>"
+        meta += f" · <i>{escape(_one_line(author))}</i>"
     lines.append(meta)
     if citation.said_by:
-        lines.append(f"<i>{escape(citation.said_by)}</i>:")
-    lines += [escape(quoted(sentence)) for sentence in citation.excerpt]
+        lines.append(f"<i>{escape(_one_line(citation.said_by))}</i>:")
+    lines += [escape(quoted(_one_line(sentence))) for sentence in citation.excerpt]
     if citation.address:
         lines.append(f'<a href="{escape(citation.address, quote=True)}">Source</a>')
     return "\n".join(lines)
@@ -78,10 +83,16 @@ def _fit(blocks: list[str], limit: int) -> list[str]:
 
 
 def _plain_cut(html_line: str, limit: int) -> str:
+    """A too-long line as plain text, shortened until its escaped form fits `limit`."""
     text = unescape(re.sub(r"<[^>]+>", "", html_line))
-    cut = text[: limit // 2]
-    cut = cut[: cut.rfind(" ")] if " " in cut else cut
-    return escape(cut) + "…"
+    size = limit - 1
+    while True:
+        cut = text[:size]
+        cut = cut[: cut.rfind(" ")] if " " in cut else cut
+        escaped = escape(cut) + "…"
+        if len(escaped) <= limit or size <= 1:
+            return escaped
+        size = max(1, size - (len(escaped) - limit) - 1)
 
 
 def more_keyboard(refs: list[str]) -> InlineKeyboardMarkup | None:

@@ -1,0 +1,510 @@
+"""The bot as users meet it: `python -m bot run` as a real process, against a stand-in Bot API.
+
+One module-scoped bot process serves most tests (each test talks in chats of its own); tests
+that need a differently configured process (no token, a rejected token) start their own.
+Timeouts are generous and nothing asserts on speed; "ignored" means no reply within a few seconds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.answers import NOTHING_FOUND, Answerer
+from bot.config import Settings
+from bot.db import make_engine
+from bot.library import build_answerer
+from bot.telegram.handlers import COMMANDS, SORRY, UNKNOWN_COMMAND
+from bot.telegram.render import answer_blocks, parse_more, split_messages
+from tests.support.fake_bot_api import FakeBotApi, validate_telegram_html
+
+PROJECT = Path(__file__).resolve().parents[2]
+KNOWLEDGE = PROJECT / "knowledge"
+# Shaped like a real token (digits, colon, 35 URL-safe characters) so the log redaction pattern
+# applies too; the test checks both the whole token and the secret part after the colon.
+TOKEN = "6012345678:AAHfakeTOKENforTESTS_only-0123456789abc"
+SECRET = TOKEN.split(":", 1)[1]
+USERNAME = "newsdesk_test_bot"
+START_TIMEOUT = 90
+REPLY_TIMEOUT = 30
+QUIET = 2.5  # seconds without a reply that count as "ignored"
+
+PESKOV = "What did Peskov say about the summit?"
+PESKOV_TITLE = "Kremlin says no concrete plans in place for summit"
+PESKOV_TIME = "08:54 GMT, 21 Feb 2022"
+TAG = re.compile(r"<[^>]+>")
+_chat_ids = itertools.count(1001)
+
+
+def new_chat(group: bool = False) -> int:
+    n = next(_chat_ids)
+    return -100_000_000 - n if group else n
+
+
+def visible(html_text: str) -> str:
+    return unescape(TAG.sub("", html_text))
+
+
+# --- the bot process ------------------------------------------------------------------------------
+
+
+def bot_env(**settings: str) -> dict[str, str]:
+    """The test's environment without any bot setting that could leak in, plus `settings`."""
+    known = {name.upper() for name in Settings.model_fields}
+    env = {k: v for k, v in os.environ.items() if k.upper() not in known and not k.startswith("TELEGRAM_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")]))
+    env["PYTHONUNBUFFERED"] = "1"
+    env.update(settings)
+    return env
+
+
+def start_bot(api: FakeBotApi, workdir: Path, token: str, log_level: str = "INFO") -> tuple[subprocess.Popen, Path]:
+    log_path = workdir / "bot.log"
+    env = bot_env(
+        TELEGRAM_BOT_TOKEN=token,
+        TELEGRAM_API_BASE_URL=api.base_url,
+        DATABASE_URL=f"sqlite:///{workdir / 'bot.db'}",
+        KNOWLEDGE_DIR=str(KNOWLEDGE),
+        LOG_LEVEL=log_level,
+    )
+    with open(log_path, "wb") as log:
+        # cwd is the test's own folder, so no project .env is read.
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=workdir, env=env,
+                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    return proc, log_path
+
+
+def stop_bot(proc: subprocess.Popen | None) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()  # PTB stops polling and shuts down on SIGTERM
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
+@dataclass
+class Bot:
+    api: FakeBotApi
+    proc: subprocess.Popen
+    log_path: Path
+    database_url: str
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def converse(self, chat_id: int, text: str, count: int = 1, **kwargs: Any) -> list[dict]:
+        """Send `text` as a user and return the bot's next `count` messages to that chat."""
+        before = len(self.api.sent_messages(chat_id))
+        self.api.send_text(chat_id, text, **kwargs)
+        return self.wait_messages(chat_id, before, count)
+
+    def wait_messages(self, chat_id: int, before: int, count: int = 1) -> list[dict]:
+        if self.proc.poll() is not None:
+            pytest.fail(f"the bot process exited ({self.proc.returncode}):\n{self.log()[-3000:]}")
+        return self.api.wait_for_messages(chat_id, before + count, REPLY_TIMEOUT)[before:before + count]
+
+    def settle(self, chat_id: int, quiet: float = 1.0) -> list[dict]:
+        """Every message sent to the chat once none has arrived for `quiet` seconds."""
+        messages = self.api.sent_messages(chat_id)
+        deadline = time.monotonic() + REPLY_TIMEOUT
+        while time.monotonic() < deadline:
+            time.sleep(quiet)
+            latest = self.api.sent_messages(chat_id)
+            if len(latest) == len(messages):
+                return latest
+            messages = latest
+        return messages
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    workdir = tmp_path_factory.mktemp("bot")
+    api = FakeBotApi(token=TOKEN, username=USERNAME).start()
+    proc = None
+    try:
+        # DEBUG logging: the widest output, so the token check sees everything the bot can print.
+        proc, log_path = start_bot(api, workdir, TOKEN, log_level="DEBUG")
+        api.wait_for(lambda: api.successful_calls("setMyCommands") or proc.poll() is not None,
+                     START_TIMEOUT, "the bot to register its commands")
+        if proc.poll() is not None:
+            pytest.fail(f"the bot exited ({proc.returncode}) while starting:\n{log_path.read_text()[-3000:]}")
+        yield Bot(api, proc, log_path, f"sqlite:///{workdir / 'bot.db'}")
+    finally:
+        stop_bot(proc)
+        api.stop()
+
+
+@pytest.fixture(scope="module")
+def oracle(bot: Bot) -> Answerer:
+    """The shared answer code over the database the bot loaded, to predict its exact messages."""
+    engine = make_engine(bot.database_url)
+    try:
+        return build_answerer(engine)
+    finally:
+        engine.dispose()
+
+
+def rendered(answer) -> list[str]:
+    return split_messages(answer_blocks(answer))
+
+
+def assert_valid(messages: list[dict]) -> None:
+    assert messages
+    for message in messages:
+        text = message["text"]
+        assert validate_telegram_html(text) == [], text[:300]
+        assert len(text) <= 4096
+        assert message.get("parse_mode", "HTML") == "HTML"
+
+
+def assert_no_api_errors(bot: Bot) -> None:
+    assert bot.api.errors == [], "the bot sent requests Telegram would reject"
+
+
+def numbered_entries(text: str) -> list[tuple[str, str]]:
+    """(title, time) of each numbered citation in a message's visible text."""
+    return re.findall(r"^\d+\. (.+)\n(\d\d:\d\d GMT, \d+ \w+ \d{4})", visible(text), re.MULTILINE)
+
+
+# --- start-up, /start, /help ------------------------------------------------------------------------
+
+
+def test_commands_are_registered_at_startup(bot: Bot) -> None:
+    (call,) = bot.api.successful_calls("setMyCommands")
+    registered = [(c["command"], c["description"]) for c in call["commands"]]
+    assert registered == [tuple(c) for c in COMMANDS]
+    assert {"start", "help", "latest", "summary", "ask"} <= {name for name, _ in registered}
+    assert all(description.strip() for _, description in registered)
+    bot.api.wait_for(lambda: f"bot @{USERNAME} ready" in bot.log(), REPLY_TIMEOUT, "the ready line in the log")
+
+
+def test_start_tells_what_is_covered_and_how_to_ask(bot: Bot) -> None:
+    (reply,) = bot.converse(new_chat(), "/start")
+    assert_valid([reply])
+    text = visible(reply["text"])
+    assert "20 entries" in text
+    assert "from 08:08 GMT, 21 Feb 2022 to 13:11 GMT, 21 Feb 2022" in text
+    assert "for example" in text
+    for example in ("What's the latest?", "What are the key points?", "What happened at 13:11?"):
+        assert f"• {example}" in text
+    assert "/help" in text
+
+
+def test_help_lists_every_command(bot: Bot) -> None:
+    (reply,) = bot.converse(new_chat(), "/help")
+    assert_valid([reply])
+    text = visible(reply["text"])
+    for name, _ in COMMANDS:
+        assert re.search(rf"(^|\s)/{name}\b", text), f"/{name} missing from /help"
+    assert f"@{USERNAME}" in text  # the inline example names the real bot
+
+
+# --- /latest, /summary ----------------------------------------------------------------------------
+
+
+def test_latest_3_lists_three_newest_entries_newest_first(bot: Bot) -> None:
+    (reply,) = bot.converse(new_chat(), "/latest 3")
+    assert_valid([reply])
+    assert visible(reply["text"]).startswith("The newest updates:")
+    assert numbered_entries(reply["text"]) == [
+        ("EU agrees to provide Ukraine with 'advisory' military training", "13:11 GMT, 21 Feb 2022"),
+        ("UK defence secretary to update MPs on Ukraine crisis", "12:58 GMT, 21 Feb 2022"),
+        ("What we know about Donbas attacks", "12:45 GMT, 21 Feb 2022"),
+    ]
+    assert len(re.findall(r"^\d+\. ", visible(reply["text"]), re.MULTILINE)) == 3
+
+
+def test_latest_20_arrives_split_in_order_with_every_message_valid(bot: Bot, oracle: Answerer) -> None:
+    chat = new_chat()
+    expected = rendered(oracle.latest(20))
+    assert len(expected) >= 2
+    replies = bot.converse(chat, "/latest 20", count=len(expected))
+    assert [r["text"] for r in bot.settle(chat)] == expected
+    assert_valid(replies)
+    entries = [e for r in replies for e in numbered_entries(r["text"])]
+    assert len(entries) == 20
+    times = [e[1] for e in entries]
+    assert times == sorted(times, reverse=True)  # all on 21 Feb 2022: the clock orders them
+
+
+@pytest.mark.parametrize(("command", "usage"), [("/latest abc", "Usage: /latest N"), ("/ask", "Usage: /ask QUESTION")])
+def test_commands_without_a_usable_argument_explain_their_usage(bot: Bot, command: str, usage: str) -> None:
+    (reply,) = bot.converse(new_chat(), command)
+    assert reply["text"].startswith(usage)
+
+
+def test_latest_count_is_clamped(bot: Bot) -> None:
+    (reply,) = bot.converse(new_chat(), "/latest 0")
+    assert len(numbered_entries(reply["text"])) == 1
+
+
+def test_summary_gives_the_key_points(bot: Bot) -> None:
+    (reply,) = bot.converse(new_chat(), "/summary")
+    assert_valid([reply])
+    text = visible(reply["text"])
+    assert text.startswith("The key points:")
+    bullets = [line for line in text.splitlines() if line.startswith("• ")]
+    assert len(bullets) == 8
+    assert any("Zelensky says 137 Ukrainian citizens" in b for b in bullets)
+    assert any("Chernobyl" in b for b in bullets)
+    assert re.search(r'<a href="https://feeds\.bbci\.co\.uk/[^"]+">Source</a>', reply["text"])
+
+
+# --- questions ------------------------------------------------------------------------------------
+
+
+def test_ask_cites_the_entry_after_a_typing_action(bot: Bot, oracle: Answerer) -> None:
+    chat = new_chat()
+    (reply,) = bot.converse(chat, f"/ask {PESKOV}")
+    assert_valid([reply])
+    assert reply["text"] == rendered(oracle.answer(PESKOV))[0]
+    title, when = numbered_entries(reply["text"])[0]
+    assert title == f"[Breaking] {PESKOV_TITLE}" and when == PESKOV_TIME
+    assert "Peskov" in visible(reply["text"])
+    if oracle.answer(PESKOV).more:
+        assert reply["reply_markup"]["inline_keyboard"][0][0]["text"] == "More"
+    else:
+        assert "reply_markup" not in reply
+    # The typing action reaches the chat before the answer.
+    calls = [(name, p) for name, p in bot.api.calls if p.get("chat_id") == chat]
+    names = [name for name, _ in calls]
+    assert "sendChatAction" in names
+    assert names.index("sendChatAction") < names.index("sendMessage")
+    assert calls[names.index("sendChatAction")][1]["action"] == "typing"
+
+
+def test_plain_private_message_is_answered_like_ask(bot: Bot) -> None:
+    (asked,) = bot.converse(new_chat(), f"/ask {PESKOV}")
+    (plain,) = bot.converse(new_chat(), PESKOV)
+    assert plain["text"] == asked["text"]
+    assert plain.get("reply_markup") == asked.get("reply_markup")
+    assert numbered_entries(plain["text"])[0] == (f"[Breaking] {PESKOV_TITLE}", PESKOV_TIME)
+
+
+def test_question_without_answer_cites_nothing_and_suggests_latest(bot: Bot) -> None:
+    (reply,) = bot.converse(new_chat(), "bitcoin price")
+    assert_valid([reply])
+    assert visible(reply["text"]) == NOTHING_FOUND
+    assert "/latest" in reply["text"]
+    assert "<b>" not in reply["text"] and "Source" not in reply["text"]
+    assert numbered_entries(reply["text"]) == []
+    assert "reply_markup" not in reply
+
+
+def test_5000_character_message_is_answered_within_limits(bot: Bot) -> None:
+    chat = new_chat()
+    question = (PESKOV + " ") * 200
+    question = question[:5000]
+    assert len(question) == 5000
+    bot.converse(chat, question)
+    replies = bot.settle(chat)
+    assert_valid(replies)
+    assert numbered_entries(replies[0]["text"])  # still an answer with citations
+    assert_no_api_errors(bot)
+
+
+def test_html_and_emoji_in_the_question_cannot_break_the_reply(bot: Bot) -> None:
+    chat = new_chat()
+    bot.converse(chat, "<b>Peskov</b> & <script>alert('x')</script> summit 🚀😀 &amp; </i>")
+    replies = bot.settle(chat)
+    assert_valid(replies)
+    assert all("<script>" not in r["text"] for r in replies)
+    assert_no_api_errors(bot)
+
+
+def test_unknown_command_points_to_help(bot: Bot) -> None:
+    (reply,) = bot.converse(new_chat(), "/frobnicate now")
+    assert reply["text"] == UNKNOWN_COMMAND
+    assert "/help" in reply["text"]
+
+
+# --- groups ---------------------------------------------------------------------------------------
+
+
+def test_group_message_needs_a_mention_or_a_reply_to_the_bot(bot: Bot) -> None:
+    api, chat = bot.api, new_chat(group=True)
+    someone = {"message_id": 999, "date": int(time.time()), "chat": {"id": chat, "type": "group", "title": "G"},
+               "from": {"id": 4242, "is_bot": False, "first_name": "Other"}, "text": "hello"}
+    api.send_text(chat, PESKOV, chat_type="group")
+    # A mention, but of someone else (Telegram marks it as a mention entity too).
+    api.send_text(chat, "@someone_else " + PESKOV, chat_type="group",
+                  entities=[{"type": "mention", "offset": 0, "length": len("@someone_else")}])
+    api.send_text(chat, PESKOV, chat_type="group", reply_to_message=someone)  # a reply, but not to the bot
+    time.sleep(QUIET)
+    assert api.sent_messages(chat) == [] and api.chat_actions(chat) == []
+
+    (reply,) = bot.converse(chat, f"@{USERNAME} {PESKOV}", chat_type="group")
+    assert_valid([reply])
+    assert numbered_entries(reply["text"])[0] == (f"[Breaking] {PESKOV_TITLE}", PESKOV_TIME)
+
+    bots_message = {"message_id": reply["message_id"], "date": int(time.time()),
+                    "chat": {"id": chat, "type": "group", "title": "G"}, "from": api.bot_user,
+                    "text": visible(reply["text"])}
+    (follow_up,) = bot.converse(chat, "bitcoin price", chat_type="group", reply_to_message=bots_message)
+    assert visible(follow_up["text"]) == NOTHING_FOUND
+    assert len(bot.settle(chat)) == 2  # the three ignored messages never got an answer
+
+
+def test_group_command_addressed_to_the_bot_is_answered(bot: Bot) -> None:
+    (reply,) = bot.converse(new_chat(group=True), f"/latest@{USERNAME} 2", chat_type="group")
+    assert [t for t, _ in numbered_entries(reply["text"])] == [
+        "EU agrees to provide Ukraine with 'advisory' military training",
+        "UK defence secretary to update MPs on Ukraine crisis",
+    ]
+
+
+def test_group_command_for_another_bot_is_ignored(bot: Bot) -> None:
+    api, chat = bot.api, new_chat(group=True)
+    api.send_text(chat, "/start@other_bot", chat_type="group")
+    api.send_text(chat, "/stats@other_bot", chat_type="group")
+    api.send_text(chat, f"/help@{USERNAME}", chat_type="group")  # a barrier: surely processed
+    api.wait_for(lambda: any(visible(m["text"]).startswith("What I can do") for m in api.sent_messages(chat)),
+                 REPLY_TIMEOUT, "the /help reply")
+    texts = [visible(m["text"]) for m in bot.settle(chat)]
+    assert len(texts) == 1 and texts[0].startswith("What I can do"), texts
+
+
+# --- the "More" button and inline mode ------------------------------------------------------------
+
+
+def test_more_button_brings_further_results(bot: Bot, oracle: Answerer) -> None:
+    api, chat = bot.api, new_chat()
+    question = "What's the latest?"  # the three newest, and a button for the next seven
+    assert len(oracle.answer(question).more) >= 4
+    (first,) = bot.converse(chat, question)
+    first_titles = [t for t, _ in numbered_entries(first["text"])]
+    assert len(first_titles) == 3
+    data = first["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert data.startswith("more:") and len(data.encode()) <= 64
+
+    answered_before = len(api.successful_calls("answerCallbackQuery"))
+    before = len(api.sent_messages(chat))
+    api.send_callback_query(chat, first["message_id"], data)
+    (more,) = bot.wait_messages(chat, before)
+    assert_valid([more])
+    assert visible(more["text"]).startswith("More results:")
+    more_titles = [t for t, _ in numbered_entries(more["text"])]
+    assert len(more_titles) == 3
+    assert not set(more_titles) & set(first_titles)
+    api.wait_for(lambda: len(api.successful_calls("answerCallbackQuery")) > answered_before, REPLY_TIMEOUT,
+                 "the button press to be acknowledged")
+    # The new message carries the results still not shown.
+    data_2 = more["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert parse_more(data_2) == parse_more(data)[3:]
+
+
+def test_inline_query_offers_cited_articles(bot: Bot) -> None:
+    api = bot.api
+    for query in ("kill list", ""):  # a search, then an empty query (the newest entries)
+        before = len(api.inline_answers())
+        api.send_inline_query(query)
+        answers = api.wait_for(lambda: api.inline_answers()[before:], REPLY_TIMEOUT, "an inline answer")
+        results = answers[0]["results"]
+        assert 1 <= len(results) <= 10
+        assert len({r["id"] for r in results}) == len(results)
+        for result in results:
+            assert result["type"] == "article" and result["title"].strip()
+            content = result["input_message_content"]
+            assert content["parse_mode"] == "HTML"
+            assert validate_telegram_html(content["message_text"]) == []
+            assert result["title"] in visible(content["message_text"]).splitlines()[0]
+        if query:
+            assert any("kill list" in r["title"].lower() for r in results)
+        else:
+            assert results[0]["title"] == "EU agrees to provide Ukraine with 'advisory' military training"
+
+
+# --- faults ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_rate_limited_reply_is_retried_and_arrives(bot: Bot) -> None:
+    api, chat = bot.api, new_chat()
+    api.fail_next("sendMessage", status=429, retry_after=1)
+    (reply,) = bot.converse(chat, f"/ask {PESKOV}")
+    assert numbered_entries(reply["text"])[0][0] == f"[Breaking] {PESKOV_TITLE}"
+    attempts = [p for name, p in api.calls if name == "sendMessage" and p.get("chat_id") == chat]
+    assert len(attempts) == 2  # the 429, then the retry
+    assert len(bot.settle(chat)) == 1  # delivered once
+
+
+def test_send_failure_is_logged_and_the_user_gets_an_apology(bot: Bot) -> None:
+    api, chat = bot.api, new_chat()
+    api.fail_next("sendMessage", status=500)
+    (reply,) = bot.converse(chat, f"/ask {PESKOV}")
+    assert reply["text"] == SORRY
+    api.wait_for(lambda: "Internal Server Error" in bot.log(), REPLY_TIMEOUT, "the error in the log")
+    log = bot.log()
+    assert "error while handling an update" in log
+    assert SECRET not in log
+
+
+def test_bot_survives_an_api_outage_and_answers_afterwards(bot: Bot) -> None:
+    api, chat = bot.api, new_chat()
+    api.set_down(True)  # new connections are dropped; the long poll already open still delivers
+    try:
+        api.send_text(chat, "/latest 1")
+        api.wait_for(lambda: "could not send the apology" in bot.log(), REPLY_TIMEOUT,
+                     "the failed reply and apology to be logged")
+        time.sleep(1.5)  # polling fails meanwhile too
+    finally:
+        api.set_down(False)
+    assert bot.proc.poll() is None
+    assert api.sent_messages(chat) == []
+    (reply,) = bot.converse(chat, "/latest 1")  # polling resumes by itself
+    assert len(numbered_entries(reply["text"])) == 1
+
+
+def test_token_never_appears_in_output_or_in_anything_sent(bot: Bot) -> None:
+    """Runs last in this module: everything the bot printed and sent so far is checked."""
+    log = bot.log()
+    assert "error while handling an update" in log  # the forced error above did get logged
+    assert TOKEN not in log and SECRET not in log
+    sent = json.dumps([params for _, params in bot.api.calls], ensure_ascii=False, default=str)
+    assert SECRET not in sent
+    assert bot.api.sent_messages() and bot.api.inline_answers()
+    assert_no_api_errors(bot)
+
+
+# --- separate processes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("token", [None, "", "   "], ids=["unset", "empty", "blank"])
+def test_run_without_token_explains_botfather_and_exits_2(tmp_path: Path, token: str | None) -> None:
+    settings = {"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}"}
+    if token is not None:
+        settings["TELEGRAM_BOT_TOKEN"] = token
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=tmp_path, env=bot_env(**settings),
+                            capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert result.returncode == 2, result.stderr
+    assert len(lines) == 1, lines
+    assert "@BotFather" in lines[0] and "TELEGRAM_BOT_TOKEN" in lines[0]
+
+
+def test_rejected_token_is_not_printed(tmp_path: Path) -> None:
+    with FakeBotApi(token=TOKEN, username=USERNAME) as api:
+        wrong = "6012345678:AAHrevokedTOKEN_0123456789abcdefghij"
+        proc, log_path = start_bot(api, tmp_path, wrong)
+        try:
+            returncode = proc.wait(START_TIMEOUT)
+        finally:
+            stop_bot(proc)
+    output = log_path.read_text(errors="replace")
+    assert returncode != 0, output[-2000:]
+    assert wrong.split(":", 1)[1] not in output, "the rejected token was printed"
