@@ -96,7 +96,7 @@ class Answerer:
             return self.latest(limit, question=question, more=max(0, MAX_RESULTS - limit))
         if intent.kind == "key_points":
             return self.key_points(question)
-        said_by = said_by_question(question)
+        said_by = said_by_question(question) if intent.kind != "time" and intent.day is None else None
         if said_by is not None:
             speaker = self.quotes.speaker(said_by[0])
             if speaker is not None:

@@ -1,5 +1,6 @@
 """What a page's address says: which coverage it belongs to and which page it is."""
 
+import hashlib
 import re
 from urllib.parse import unquote
 
@@ -7,6 +8,9 @@ LIVE_PATH = re.compile(r"/live/(?P<path>[^?#&\s]+)", re.IGNORECASE)
 PAGE_IN_QUERY = re.compile(r"[?&]page=(\d+)", re.IGNORECASE)
 PAGE_IN_PATH = re.compile(r"/page/(\d+)", re.IGNORECASE)
 TRACKING = re.compile(r"-ns_.*$")
+
+
+MAX_KEY = 200
 
 
 def coverage_key(address: str) -> str:
@@ -19,7 +23,7 @@ def coverage_key(address: str) -> str:
     text = unquote(address.strip())
     matches = list(LIVE_PATH.finditer(text))
     if not matches:
-        return re.sub(r"^https?://", "", text).rstrip("/")
+        return _bounded(re.sub(r"^https?://", "", text).rstrip("/"))
     path = matches[-1].group("path")
     path = PAGE_IN_PATH.sub("", path)
     path = TRACKING.sub("", path)
@@ -32,3 +36,10 @@ def page_number(address: str) -> int:
         if match:
             return int(match.group(1))
     return 1
+
+
+def _bounded(key: str) -> str:
+    """Tracking links can run to hundreds of characters: keep a readable head and a hash of all."""
+    if len(key) <= MAX_KEY:
+        return key
+    return f"{key[:MAX_KEY - 17]}#{hashlib.sha256(key.encode()).hexdigest()[:16]}"

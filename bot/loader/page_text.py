@@ -43,7 +43,7 @@ class ParsedPage:
     warnings: list[str]
 
 
-ITEM = re.compile(r"^ {0,3}(\d{1,4})\.\s+(\S.*)$")
+ITEM = re.compile(r"^ {0,3}(\d{1,6})\.\s+(\S.*)$")
 # Some pages drop the numbering: "Postpublished at 14:51 British Summer Time 22 May 2022".
 UNNUMBERED_ITEM = re.compile(r"^ {0,3}(\S.*published at \d.*)$", re.IGNORECASE)
 BULLET = re.compile(r"^\s*[•\u2022\-\*]\s+(\S.*)$")
@@ -72,7 +72,12 @@ CAPTION_MARKERS = ("image caption,", "media caption,", "video caption,")
 CAPTION_PREFIXES = ("image caption:", "media caption:", "video caption:")
 DROP_LINES = {"video content", "image caption", "media caption", "external"}
 # Consent notices for embedded posts ("Allow Twitter content?", "This article contains content provided by ...").
-EMBED_NOTICE = re.compile(r"^(allow \w+ content\?|this article contains content provided by|skip \w+ post)", re.I)
+EMBED_NOTICE = re.compile(
+    r"^(allow \w+ content\?|this article contains content provided by|skip \w+ post|"
+    r"this \w+ post cannot be displayed|the bbc is not responsible for the content of external sites|"
+    r"view more on \w+$|view original \w+ post)",
+    re.I,
+)
 # Link markers left by the page's text export: "in a tweet , externalfollowing talks".
 LINK_MARKER_GLUED = re.compile(r"\s*, external(?=[a-z])")
 LINK_MARKER = re.compile(r"\s*, external\b")
@@ -95,8 +100,16 @@ def decode(raw: bytes, warnings: list[str]) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        warnings.append(f"not valid UTF-8 (byte {exc.start}); read as Windows-1252/Latin-1")
-        return raw.decode("cp1252", errors="replace")
+        first_bad = exc.start
+    text = raw.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    if good and bad <= max(3, good // 10):
+        # Mostly UTF-8 (a page cut off mid-character): keep it, replacing only the broken bytes.
+        warnings.append(f"{bad} invalid UTF-8 byte sequence(s) (first at byte {first_bad}) replaced")
+        return text
+    warnings.append(f"not valid UTF-8 (byte {first_bad}); read as Windows-1252/Latin-1")
+    return raw.decode("cp1252", errors="replace")
 
 
 def parse_page(raw: bytes) -> ParsedPage:
@@ -146,7 +159,7 @@ def parse_page(raw: bytes) -> ParsedPage:
             items[-1][3].append((number, line))
             continue
         bullet = BULLET.match(line)
-        if bullet and in_summary:
+        if bullet and in_summary and not _is_boilerplate(bullet.group(1).strip()):
             summary.append(bullet.group(1).strip())
 
     if not items and has_live_reporting:
@@ -154,6 +167,7 @@ def parse_page(raw: bytes) -> ParsedPage:
     if not items:
         raise PageError("no entries found: neither numbered entries nor 'published at' headers")
 
+    _check_numbering(items, warnings)
     entries = [
         _entry(position, line_no, header, body, warnings)
         for position, (_number, line_no, header, body) in enumerate(items, start=1)
@@ -164,13 +178,20 @@ def parse_page(raw: bytes) -> ParsedPage:
     return ParsedPage(
         address=address,
         coverage_key=coverage_key(address) if address else None,
-        page_number=page_number(address) if address else 1,
+        page_number=_page_number(address, warnings),
         title=title,
         summary=summary,
         summary_kind=summary_kind,
         entries=entries,
         warnings=warnings,
     )
+
+
+def _check_numbering(items: list[tuple[int, int, str, list[tuple[int, str]]]], warnings: list[str]) -> None:
+    """Entries count up (or down) by one; a repeat usually means two saves pasted into one file."""
+    for (previous, _l, _h, _b), (number, line_no, _header, _body) in zip(items, items[1:]):
+        if abs(number - previous) != 1:
+            warnings.append(f"line {line_no}: entry numbered {number} follows {previous}; the numbering repeats or jumps")
 
 
 def _unnumbered_items(lines: list[str]) -> list[tuple[int, int, str, list[tuple[int, str]]]]:
@@ -320,3 +341,14 @@ def _is_picture_or_heading(text: str) -> bool:
 def _first_words(text: str, limit: int = 8) -> str:
     words = text.split()
     return " ".join(words[:limit]) + ("…" if len(words) > limit else "")
+
+
+MAX_PAGE_NUMBER = 100_000
+
+
+def _page_number(address: str | None, warnings: list[str]) -> int:
+    number = page_number(address) if address else 1
+    if not 1 <= number <= MAX_PAGE_NUMBER:
+        warnings.append(f"page number {number} in the address is not plausible; taken as page 1")
+        return 1
+    return number

@@ -109,6 +109,9 @@ def load_file(engine: Engine, path: Path) -> FileOutcome:
     except SQLAlchemyError as exc:
         reason = getattr(exc, "orig", None) or exc
         return FileOutcome(path, "failed", message=f"database error, nothing stored: {reason}")
+    except (ValueError, OverflowError) as exc:
+        # A value the database cannot hold; the file's transaction was rolled back.
+        return FileOutcome(path, "failed", message=f"could not store: {exc}")
     return FileOutcome(
         path,
         "loaded",

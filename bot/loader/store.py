@@ -4,7 +4,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.engine import Connection
 
 from bot.db import insert_for
@@ -62,6 +62,7 @@ def store_page(
         Entry.__table__,
         entry_rows,
         update_columns=["title", "label", "published_at", "zone", "author", "author_role", "body"],
+        page_id=page_id,
     )
     point_rows = _point_rows(parsed, coverage_id, page_id)
     new_points = _upsert(connection, SummaryPoint.__table__, point_rows, update_columns=[])
@@ -159,8 +160,15 @@ def _point_rows(parsed: ParsedPage, coverage_id: int, page_id: int) -> list[dict
     return list(rows.values())
 
 
-def _upsert(connection: Connection, table, rows: list[dict], update_columns: list[str]) -> int:
-    """Insert rows, updating `update_columns` of those already there; returns how many were new."""
+def _upsert(
+    connection: Connection, table, rows: list[dict], update_columns: list[str], page_id: int | None = None
+) -> int:
+    """Insert rows, updating `update_columns` of those already there; returns how many were new.
+
+    An entry also shown on another page (a saved excerpt repeating the first entries of a full
+    page) is updated only by its own page, or when this copy's text is longer: a cut-off excerpt
+    never overwrites the full entry, and a full page still completes one first seen cut off.
+    """
     if not rows:
         return 0
     coverage_ids = {row["coverage_id"] for row in rows}
@@ -174,9 +182,14 @@ def _upsert(connection: Connection, table, rows: list[dict], update_columns: lis
     )
     statement = insert_for(connection, table)
     if update_columns:
+        wins = or_(
+            table.c.page_id == page_id, func.length(statement.excluded.body) > func.length(table.c.body)
+        )
         statement = statement.on_conflict_do_update(
             index_elements=["coverage_id", "fingerprint"],
-            set_={column: statement.excluded[column] for column in update_columns},
+            set_={
+                column: case((wins, statement.excluded[column]), else_=table.c[column]) for column in update_columns
+            },
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=["coverage_id", "fingerprint"])

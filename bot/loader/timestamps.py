@@ -71,9 +71,10 @@ def parse_stamp(text: str) -> Stamp | None:
             int(match.group("year")), month, int(match.group("day")),
             int(match.group("hour")), int(match.group("minute")),
         )
-    except ValueError as exc:
+        utc = (local - timedelta(hours=offset)).replace(tzinfo=timezone.utc)
+    except (ValueError, OverflowError) as exc:
         raise StampError(f"impossible date {text!r}: {exc}") from None
-    return Stamp(utc=(local - timedelta(hours=offset)).replace(tzinfo=timezone.utc), zone=zone)
+    return Stamp(utc=utc, zone=zone)
 
 
 def as_utc(moment: datetime) -> datetime:

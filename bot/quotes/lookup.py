@@ -51,8 +51,10 @@ class QuoteBook:
         typed = re.sub(r"^(?:the|president|prime minister|mr|mrs|ms|dr|sir)\s+", "", typed.strip(), flags=re.I)
         if not typed or not self._name_forms:
             return None
+        # Whole-name similarity: partial matching would find "US" inside "Santa Claus".
         best = process.extractOne(
-            typed, self._name_forms, scorer=fuzz.WRatio, processor=utils.default_process, score_cutoff=NAME_CUTOFF
+            typed, self._name_forms, scorer=fuzz.token_sort_ratio, processor=utils.default_process,
+            score_cutoff=NAME_CUTOFF,
         )
         if best is None:
             return None

@@ -121,7 +121,9 @@ class SearchIndex:
                 result.append(QueryTerm(term, emphasis, word))
                 continue
             if len(word) <= 3:
-                continue  # an unknown fragment this short is noise ("wat"), not a topic
+                if not self.speller.is_function_word_typo(word):
+                    result.append(QueryTerm(term, 1.0, word))  # unknown ("cup"): counts against relevance
+                continue
             correction = self.speller.correct(word)
             if correction is None:
                 result.append(QueryTerm(term, 1.0, word))  # unknown: counts against relevance

@@ -18,13 +18,15 @@ KEY_POINTS = re.compile(
 )
 KEY_POINT_FILLER = re.compile(
     r"\b(key|points?|summary|summari[sz]e|main|overview|recap|brief|biggest|updates?|developments?|"
-    r"headlines?|today|coverage|story|so far|give|short|quick)\b",
+    r"headlines?|today|coverage|story|so far|give|short|quick|tl;?dr)(?:\b|(?<=;dr)|(?<=tldr))",
     re.IGNORECASE,
 )
 TIME = re.compile(
     r"\b(?P<mode>at|around|about|before|after|since|until|by|from|near)?\s*"
     r"(?P<hour>[01]?\d|2[0-3])(?:[:.](?P<minute>[0-5]\d))?\s*(?P<ampm>[ap]\.?m\.?)?"
-    r"(?:\s*(?P<zone>gmt|bst|utc|uk time))?(?![\w,%£$])",
+    r"(?:\s*(?P<zone>gmt|bst|utc|uk time))?(?![\w,%£$])"
+    r"(?:\s*(?P<part>in the morning|in the afternoon|in the evening|at night|tonight|this morning|"
+    r"this afternoon|this evening))?",
     re.IGNORECASE,
 )
 
@@ -97,11 +99,18 @@ def _time_of_day(text: str) -> tuple[TimeOfDay | None, str]:
     for match in TIME.finditer(text):
         minute, ampm, mode = match.group("minute"), match.group("ampm"), (match.group("mode") or "").lower()
         # A bare number is a time only with a time-ish word before it ("before 9"), never "137 died".
-        if minute is None and ampm is None and mode not in ("at", "around", "before", "after", "since", "until"):
+        if minute is None and ampm is None and not match.group("part") and mode not in (
+            "at", "around", "before", "after", "since", "until"
+        ):
             continue
         if minute is None and ampm is None and _looks_like_count(text, match.end()):
             continue
         hour = int(match.group("hour"))
+        part = (match.group("part") or "").lower()
+        if part and not ampm and hour <= 12:
+            # "at 9 in the evening" is 21:00, "at 9 in the morning" 09:00, "at 2 at night" 02:00.
+            night = "night" in part
+            ampm = "am" if "morning" in part or (night and (hour < 5 or hour == 12)) else "pm"
         if ampm:
             if hour > 12 or hour == 0:
                 continue

@@ -17,6 +17,7 @@ from bot.retrieval.question import Day, Intent, TimeOfDay
 MIN_COVERAGE = 0.57
 RERANK_POOL = 60
 PASSAGE_FLOOR = 0.5
+RECENT_BAND = 0.8
 HEADLINE_BONUS = 0.5
 # A summary bullet repeats what an entry tells in full: on a tie, cite the entry.
 SUMMARY_FACTOR = 0.85
@@ -121,10 +122,12 @@ class Searcher:
             if amount and not self.has_figure[doc]:
                 score *= NO_FIGURE_FACTOR
             hits.append(Hit(doc, score, coverage))
-        if recent:
-            hits.sort(key=lambda h: (-round(h.score, 1), self.recency_rank[h.doc]))
-        else:
-            hits.sort(key=lambda h: (-h.score, self.recency_rank[h.doc]))
+        hits.sort(key=lambda h: (-h.score, self.recency_rank[h.doc]))
+        if recent and hits:
+            # "The latest on X": of the answers nearly as good as the best, the newest first.
+            best = hits[0].score
+            close = sorted((h for h in hits if h.score >= RECENT_BAND * best), key=lambda h: self.recency_rank[h.doc])
+            hits = close + [h for h in hits if h.score < RECENT_BAND * best]
         return hits[:limit]
 
     def _passage_coverage(self, query: list[QueryTerm], doc: int) -> tuple[float, float]:

@@ -11,6 +11,7 @@ class Speller:
         self._frequency = {w: top for w in function_words if len(w) >= 3}
         self._frequency.update({w: f for w, f in word_frequency.items() if len(w) >= 3 and not w.isdigit()})
         self._words = list(self._frequency)
+        self._function_words = [w for w in function_words if len(w) >= 2]
 
     def correct(self, word: str) -> tuple[str, float] | None:
         """The coverage word closest to `word` and how sure we are (0-1), or None.
@@ -26,3 +27,7 @@ class Speller:
             return None
         best, score, _ = max(candidates, key=lambda c: (round(c[1]), self._frequency[c[0]]))
         return best, score / 100
+
+    def is_function_word_typo(self, word: str) -> bool:
+        """A short unknown word one letter short of a function word ("wat") is noise."""
+        return process.extractOne(word, self._function_words, scorer=fuzz.ratio, score_cutoff=85) is not None

@@ -1,0 +1,133 @@
+"""What kind of question this is: the newest updates, the key points, a time of day, or a topic."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.retrieval.question import TimeOfDay, classify
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["latest", "Latest?", "what's new", "What’s new?", "What is new?", "the newest updates", "most recent"],
+)
+def test_latest(question: str) -> None:
+    intent = classify(question)
+    assert intent.kind == "latest"
+    assert intent.time is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "key points",
+        "Key points?",
+        "summary",
+        "Give me a summary",
+        "main points",
+        "recap",
+        "tl;dr",
+    ],
+)
+def test_key_points(question: str) -> None:
+    assert classify(question).kind == "key_points"
+
+
+def test_latest_on_a_topic_is_a_topic_question_that_prefers_new_entries() -> None:
+    intent = classify("What's the latest on sanctions?")
+    assert intent.kind == "topic"
+    assert intent.recent is True
+    assert "sanctions" in intent.topic
+
+
+def test_a_summary_of_a_topic_is_a_topic_question() -> None:
+    intent = classify("summary of the sanctions on Russian banks")
+    assert intent.kind == "topic"
+    assert "banks" in intent.topic
+
+
+@pytest.mark.parametrize(
+    ("question", "minutes", "mode"),
+    [
+        ("What happened at 10:20?", 10 * 60 + 20, "at"),
+        ("What was reported at 9am?", 9 * 60, "at"),
+        ("around 9am", 9 * 60, "around"),
+        ("What happened around 9am?", 9 * 60, "around"),
+        ("about 9.30am", 9 * 60 + 30, "around"),
+        ("before 9", 9 * 60, "before"),
+        ("until 9am", 9 * 60, "before"),
+        ("after 10", 10 * 60, "after"),
+        ("since 13:00", 13 * 60, "after"),
+        ("at 9pm", 21 * 60, "at"),
+        ("at 12pm", 12 * 60, "at"),
+        ("at 12am", 0, "at"),
+        ("at 13.11", 13 * 60 + 11, "at"),
+        ("news at 10:20 GMT", 10 * 60 + 20, "at"),
+    ],
+)
+def test_time_of_day(question: str, minutes: int, mode: str) -> None:
+    intent = classify(question)
+    assert intent.kind == "time"
+    assert intent.time == TimeOfDay(minutes, mode)
+    assert not any(ch.isdigit() for ch in intent.topic)
+
+
+def test_time_question_keeps_its_topic() -> None:
+    intent = classify("What did the Kremlin say around 9am?")
+    assert intent.kind == "time"
+    assert intent.time == TimeOfDay(9 * 60, "around")
+    assert "Kremlin" in intent.topic
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many Ukrainians died",
+        "How many Ukrainians died?",
+        "137 died",
+        "Were 60,000 civilians evacuated?",
+        "Did 10 airlines cancel flights?",
+        "What happened at 25:00?",
+        "How far is Kyiv from the border, 140 miles?",
+        "What happened in 2014?",
+        "Are there 30,000 troops in Belarus?",
+    ],
+)
+def test_numbers_that_are_not_times(question: str) -> None:
+    intent = classify(question)
+    assert intent.kind == "topic"
+    assert intent.time is None
+
+
+@pytest.mark.parametrize("question", ["", "   ", "?!", "…"])
+def test_empty(question: str) -> None:
+    assert classify(question).kind == "empty"
+
+
+def test_a_topic_keeps_the_whole_question() -> None:
+    intent = classify("What did the EU agree on military training for Ukraine?")
+    assert intent.kind == "topic"
+    assert intent.topic == "What did the EU agree on military training for Ukraine?"
+
+
+def test_evening_means_pm() -> None:
+    assert classify("What happened at 9 in the evening?").time == TimeOfDay(21 * 60, "at")
+
+
+@settings(deadline=None, database=None)
+@given(hour=st.integers(0, 23), minute=st.integers(0, 59), mode=st.sampled_from(["at", "around", "before", "after"]))
+def test_any_clock_time_is_understood(hour: int, minute: int, mode: str) -> None:
+    intent = classify(f"What happened {mode} {hour:02d}:{minute:02d}?")
+    assert intent.kind == "time"
+    assert intent.time == TimeOfDay(hour * 60 + minute, mode)
+
+
+@settings(deadline=None, database=None)
+@given(st.text(max_size=200))
+def test_classify_never_fails(question: str) -> None:
+    intent = classify(question)
+    assert intent.kind in {"latest", "key_points", "time", "topic", "empty"}
+    if intent.time is not None:
+        assert 0 <= intent.time.minutes < 24 * 60
