@@ -34,7 +34,7 @@ class Library:
         self._lock = threading.Lock()
         self._answerer: Answerer | None = None
         self._version = -1
-        self._checked_at = 0.0
+        self._checked_at = float("-inf")
 
     def answerer(self) -> Answerer:
         now = time.monotonic()
@@ -65,5 +65,5 @@ class Library:
 
     def refresh(self) -> None:
         """Check the database now instead of waiting for the next interval."""
-        self._checked_at = 0.0
+        self._checked_at = float("-inf")
         self.answerer()

@@ -1,18 +1,24 @@
-"""Load coverage files into the database, one file per transaction, reporting every outcome."""
+"""Load coverage files into the database, reporting every file's outcome."""
 
 import hashlib
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.loader.page_text import PageError, parse_page
-from bot.loader.store import bump_content_version, known_hash, store_page
+from bot.loader.prepare import PreparedPage, prepare
+from bot.loader.store import LoadCache, PageToStore, StoreResult, bump_content_version, known_hashes, store_pages
 from bot.quotes.store import merge_surname_speakers
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+RETRY_LATER = "database error, nothing stored"  # the file itself is fine: worth trying again
 
 
 @dataclass
@@ -69,55 +75,169 @@ def load_paths(
     engine: Engine,
     paths: Iterable[Path],
     on_file: Callable[[int, int, FileOutcome], None] | None = None,
+    workers: int | None = None,
 ) -> LoadReport:
-    report = LoadReport()
+    """Load files and folders; every file gets an outcome, in order, and `on_file` hears of each.
+
+    Files are read and parsed first (in worker processes for large loads), then stored in
+    batches: one transaction per batch, one savepoint per file, so a file's rows are kept
+    together or not at all and a broken file never costs the others.
+    """
     files = coverage_files(paths)
-    for index, path in enumerate(files, start=1):
-        outcome = load_file(engine, path)
-        report.outcomes.append(outcome)
-        if on_file:
-            on_file(index, len(files), outcome)
+    outcomes: list[FileOutcome | None] = [None] * len(files)
+    pending: list[_Pending] = []
+    for index, path in enumerate(files):
+        read = _read(path)
+        if isinstance(read, FileOutcome):
+            outcomes[index] = read
+        else:
+            pending.append(_Pending(index, path, str(path.resolve()), read, hashlib.sha256(read).hexdigest()))
+
+    if pending:
+        with engine.connect() as connection:
+            known = known_hashes(connection, [item.source for item in pending])
+        fresh = []
+        for item in pending:
+            if known.get(item.source) == item.content_hash:
+                outcomes[item.index] = FileOutcome(item.path, "unchanged")
+            else:
+                item.known = item.source in known
+                fresh.append(item)
+        pending = fresh
+
+    report = LoadReport()
+    cache = LoadCache()
+    batch: list[_Pending] = []
+    announced = 0
+
+    def flush(up_to: int) -> None:
+        """Store the batch, then report every file before position `up_to`, in order."""
+        nonlocal batch, announced
+        if batch:
+            for done in _store_batch(engine, batch, cache):
+                outcomes[done.path_index] = done.outcome
+            batch = []
+        for position in range(announced, up_to):
+            report.outcomes.append(outcomes[position])
+            if on_file:
+                on_file(position + 1, len(files), outcomes[position])
+        announced = up_to
+
+    # Storing one batch overlaps with the workers preparing the next files.
+    for item, page in zip(pending, _prepare_each([item.raw for item in pending], workers)):
+        item.raw = b""  # parsed: let the bytes go
+        if isinstance(page, str):
+            outcomes[item.index] = FileOutcome(item.path, "failed", message=page)
+            continue
+        item.page = page
+        batch.append(item)
+        if sum(len(b.page.parsed.entries) for b in batch) >= BATCH_ENTRIES or len(batch) >= BATCH_FILES:
+            flush(item.index + 1)
+    flush(len(files))
+
     if report.count("loaded"):
         with engine.begin() as connection:
             merge_surname_speakers(connection)
     return report
 
 
-def load_file(engine: Engine, path: Path) -> FileOutcome:
+BATCH_ENTRIES = 5_000
+BATCH_FILES = 200
+PARALLEL_FROM = 32  # files; below this, worker processes cost more than they save
+
+
+@dataclass
+class _Pending:
+    index: int
+    path: Path
+    source: str
+    raw: bytes
+    content_hash: str
+    page: PreparedPage | None = None
+    known: bool = False  # the file was loaded before (its rows may need removing)
+
+
+@dataclass
+class _Stored:
+    path_index: int
+    outcome: FileOutcome
+
+
+def _read(path: Path) -> bytes | FileOutcome:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return FileOutcome(path, "failed", message=f"too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         return FileOutcome(path, "failed", message=f"cannot read: {exc.strerror or exc}")
 
-    source = str(path.resolve())
-    content_hash = hashlib.sha256(raw).hexdigest()
-    with engine.connect() as connection:
-        if known_hash(connection, source) == content_hash:
-            return FileOutcome(path, "unchanged")
-    try:
-        parsed = parse_page(raw)
-    except PageError as exc:
-        return FileOutcome(path, "failed", message=str(exc))
 
+def _prepare_each(raws: list[bytes], workers: int | None) -> Iterator[PreparedPage | str]:
+    """Prepared pages in order, as they are ready."""
+    workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
+    # Worker processes are forked, which is only safe while this process runs a single thread
+    # (the command line); inside the running bot, the few changed files are prepared here.
+    if workers <= 1 or len(raws) < PARALLEL_FROM or threading.active_count() > 1:
+        yield from (prepare(raw) for raw in raws)
+        return
+    done = 0
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+            for page in pool.map(prepare, raws, chunksize=16):
+                done += 1
+                yield page
+    except BrokenProcessPool:
+        yield from (prepare(raw) for raw in raws[done:])
+
+
+def _store_batch(engine: Engine, batch: list[_Pending], cache: LoadCache) -> list[_Stored]:
+    """The whole batch in one go; if any file fails, each file again in a savepoint of its own,
+    so only the broken file is lost."""
+    pages = [PageToStore(item.page, item.source, item.content_hash, item.known) for item in batch]
     try:
         with engine.begin() as connection:
-            result = store_page(connection, parsed, source, content_hash)
-            bump_content_version(connection)
+            cache.checkpoint()
+            try:
+                with connection.begin_nested():
+                    results = store_pages(connection, pages, cache)
+                outcomes = [_loaded(item, result) for item, result in zip(batch, results)]
+            except (SQLAlchemyError, ValueError, OverflowError):
+                cache.rollback()
+                outcomes = [_store_alone(connection, item, page, cache) for item, page in zip(batch, pages)]
+            if any(outcome.status == "loaded" for outcome in outcomes):
+                bump_content_version(connection)
     except SQLAlchemyError as exc:
+        cache.__init__()  # nothing of this batch was kept
         reason = getattr(exc, "orig", None) or exc
-        return FileOutcome(path, "failed", message=f"database error, nothing stored: {reason}")
-    except (ValueError, OverflowError) as exc:
-        # A value the database cannot hold; the file's transaction was rolled back.
-        return FileOutcome(path, "failed", message=f"could not store: {exc}")
+        outcomes = [FileOutcome(item.path, "failed", message=f"{RETRY_LATER}: {reason}") for item in batch]
+    return [_Stored(item.index, outcome) for item, outcome in zip(batch, outcomes)]
+
+
+def _store_alone(connection, item: _Pending, page: PageToStore, cache: LoadCache) -> FileOutcome:
+    cache.checkpoint()
+    try:
+        with connection.begin_nested():
+            [result] = store_pages(connection, [page], cache)
+    except (SQLAlchemyError, ValueError, OverflowError) as exc:
+        cache.rollback()
+        reason = getattr(exc, "orig", None) or exc
+        return FileOutcome(item.path, "failed", message=f"could not store: {reason}")
+    return _loaded(item, result)
+
+
+def _loaded(item: _Pending, result: StoreResult) -> FileOutcome:
     return FileOutcome(
-        path,
+        item.path,
         "loaded",
         entries=result.entries,
         new_entries=result.new_entries,
         summary_points=result.summary_points,
         new_summary_points=result.new_summary_points,
-        warnings=parsed.warnings,
+        warnings=item.page.parsed.warnings,
     )
+
+
+def load_file(engine: Engine, path: Path) -> FileOutcome:
+    """Load one file (see `load_paths`)."""
+    return load_paths(engine, [path]).outcomes[0]

@@ -1,16 +1,20 @@
-"""Write parsed pages into the tables: one transaction per file, upserts so reloads add nothing."""
+"""Write parsed pages into the tables with upserts, so reloading adds nothing."""
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from functools import lru_cache
 
 from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from bot.db import insert_for
 from bot.loader.page_text import ParsedEntry, ParsedPage
 from bot.models import ContentVersion, Coverage, Entry, Page, Quote, SummaryPoint
-from bot.quotes.store import store_quotes
+from bot.loader.prepare import PreparedPage
+from bot.quotes.store import SpeakerIds, store_quotes
 
 
 @dataclass
@@ -34,59 +38,107 @@ def entry_fingerprint(entry: ParsedEntry) -> str:
     return fingerprint(entry.title, entry.paragraphs[0] if entry.paragraphs else "")
 
 
-def store_page(
-    connection: Connection, parsed: ParsedPage, source: str, content_hash: str
-) -> StoreResult:
-    """Upsert one page's rows inside the caller's transaction."""
-    coverage_id = _coverage_id(connection, parsed, source)
-    page_values = {
-        "coverage_id": coverage_id,
-        "source": source,
-        "address": parsed.address,
-        "page_number": parsed.page_number,
-        "content_hash": content_hash,
-        "zone": next((e.zone for e in parsed.entries if e.zone), None),
-    }
-    statement = insert_for(connection, Page.__table__).values(**page_values)
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["source"],
-            set_={k: v for k, v in page_values.items() if k != "source"},
-        )
-    )
-    page_id = connection.execute(select(Page.id).where(Page.source == source)).scalar_one()
+@dataclass
+class LoadCache:
+    """Ids one load run has already looked up, so each coverage and speaker costs one visit.
 
-    entry_rows = _entry_rows(parsed, coverage_id, page_id)
-    new_entries = _upsert(
-        connection,
-        Entry.__table__,
-        entry_rows,
-        update_columns=["title", "label", "published_at", "zone", "author", "author_role", "body"],
-        page_id=page_id,
-    )
-    point_rows = _point_rows(parsed, coverage_id, page_id)
-    new_points = _upsert(connection, SummaryPoint.__table__, point_rows, update_columns=[])
+    Ids written inside a file's savepoint are provisional until the file is kept: `checkpoint`
+    before each file and `rollback` when it fails forget the ones the failed file created.
+    """
 
-    # Rows this file introduced and no longer contains were taken off the live page.
+    speakers: SpeakerIds = field(default_factory=SpeakerIds)
+    coverages: dict[str, int] = field(default_factory=dict)
+    # Summary points stored in this run: every page of a coverage repeats them.
+    points: set[tuple[int, str]] = field(default_factory=set)
+    _saved: tuple[dict[str, int], set[tuple[int, str]]] = field(default_factory=lambda: ({}, set()))
+
+    def checkpoint(self) -> None:
+        self.speakers.checkpoint()
+        self._saved = (dict(self.coverages), set(self.points))
+
+    def rollback(self) -> None:
+        self.speakers.rollback()
+        self.coverages, self.points = dict(self._saved[0]), set(self._saved[1])
+
+
+@dataclass
+class PageToStore:
+    prepared: PreparedPage
+    source: str
+    content_hash: str
+    known: bool  # loaded before: rows it no longer has must go
+
+
+class RepeatedInBatch(ValueError):
+    """The same entry appears on two pages of one batch; store those pages one at a time."""
+
+
+def store_pages(connection: Connection, pages: list[PageToStore], cache: LoadCache) -> list[StoreResult]:
+    """Upsert the rows of several pages inside the caller's transaction, a few statements in all."""
+    coverage_ids = [_coverage_id(connection, page.prepared.parsed, page.source, cache) for page in pages]
+    page_ids = _upsert_pages(connection, pages, coverage_ids)
+
+    per_page_entries = [
+        _entry_rows(page.prepared.parsed, coverage_id, page_ids[page.source])
+        for page, coverage_id in zip(pages, coverage_ids)
+    ]
+    # Sorted: loaders storing overlapping pages take their row locks in the same order.
+    all_entries = sorted((row for rows in per_page_entries for row in rows), key=lambda r: (r["coverage_id"], r["fingerprint"]))
+    keys = [(row["coverage_id"], row["fingerprint"]) for row in all_entries]
+    if len(set(keys)) != len(keys):
+        raise RepeatedInBatch("an entry repeats across pages of one batch")
+    existing_entries = _existing(connection, Entry.__table__, all_entries)
+    entry_ids = _upsert_entries(connection, all_entries)
+
+    results = []
+    replaced: list[int] = []
+    for page, coverage_id, rows in zip(pages, coverage_ids, per_page_entries):
+        page_id = page_ids[page.source]
+        point_rows = _point_rows(page.prepared.parsed, coverage_id, page_id)
+        unseen = [row for row in point_rows if (coverage_id, row["fingerprint"]) not in cache.points]
+        new_points = _insert_points(connection, sorted(unseen, key=lambda r: r["fingerprint"]))
+        cache.points.update((coverage_id, row["fingerprint"]) for row in point_rows)
+        if page.known:
+            _remove_stale(connection, page_id, rows, point_rows)
+        new_entries = sum((coverage_id, row["fingerprint"]) not in existing_entries for row in rows)
+        results.append(StoreResult(len(rows), new_entries, len(point_rows), new_points))
+        replaced += [entry_ids[(coverage_id, row["fingerprint"])] for row in rows
+                     if page.known or (coverage_id, row["fingerprint"]) in existing_entries]
+
+    quote_entry_ids: list[int] = []
+    quotes = []
+    for page, coverage_id in zip(pages, coverage_ids):
+        for entry, entry_quotes in zip(page.prepared.parsed.entries, page.prepared.quotes):
+            quote_entry_ids.append(entry_ids[(coverage_id, entry_fingerprint(entry))])
+            quotes.append(entry_quotes)
+    store_quotes(connection, quote_entry_ids, quotes, cache.speakers, replace_for=replaced)
+    return results
+
+
+def _upsert_pages(connection: Connection, pages: list[PageToStore], coverage_ids: list[int]) -> dict[str, int]:
+    rows = [
+        {
+            "coverage_id": coverage_id,
+            "source": page.source,
+            "address": page.prepared.parsed.address,
+            "page_number": page.prepared.parsed.page_number,
+            "content_hash": page.content_hash,
+            "zone": next((e.zone for e in page.prepared.parsed.entries if e.zone), None),
+        }
+        for page, coverage_id in zip(pages, coverage_ids)
+    ]
+    return dict(connection.execute(_page_upsert(connection.dialect.name), rows).all())
+
+
+def _remove_stale(connection: Connection, page_id: int, entry_rows: list[dict], point_rows: list[dict]) -> None:
+    """Rows this file introduced and no longer contains were taken off the live page."""
     stale = select(Entry.id).where(
         Entry.page_id == page_id, Entry.fingerprint.not_in([row["fingerprint"] for row in entry_rows])
     )
     connection.execute(delete(Quote.__table__).where(Quote.entry_id.in_(stale)))
     for table, rows in ((Entry.__table__, entry_rows), (SummaryPoint.__table__, point_rows)):
         keep = [row["fingerprint"] for row in rows]
-        connection.execute(
-            delete(table).where(table.c.page_id == page_id, table.c.fingerprint.not_in(keep))
-        )
-
-    ids = dict(
-        connection.execute(
-            select(Entry.fingerprint, Entry.id).where(
-                Entry.coverage_id == coverage_id, Entry.fingerprint.in_([row["fingerprint"] for row in entry_rows])
-            )
-        ).all()
-    )
-    store_quotes(connection, parsed, [ids[entry_fingerprint(entry)] for entry in parsed.entries])
-    return StoreResult(len(entry_rows), new_entries, len(point_rows), new_points)
+        connection.execute(delete(table).where(table.c.page_id == page_id, table.c.fingerprint.not_in(keep)))
 
 
 def bump_content_version(connection: Connection) -> None:
@@ -97,12 +149,21 @@ def bump_content_version(connection: Connection) -> None:
     connection.execute(update(table).where(table.c.id == 1).values(version=table.c.version + 1))
 
 
-def known_hash(connection: Connection, source: str) -> str | None:
-    return connection.execute(select(Page.content_hash).where(Page.source == source)).scalar()
+def known_hashes(connection: Connection, sources: list[str]) -> dict[str, str]:
+    """The content hash each of these files had when last loaded."""
+    known: dict[str, str] = {}
+    for start in range(0, len(sources), 500):
+        rows = connection.execute(
+            select(Page.source, Page.content_hash).where(Page.source.in_(sources[start : start + 500]))
+        )
+        known.update(dict(rows.all()))
+    return known
 
 
-def _coverage_id(connection: Connection, parsed: ParsedPage, source: str) -> int:
+def _coverage_id(connection: Connection, parsed: ParsedPage, source: str, cache: LoadCache) -> int:
     key = parsed.coverage_key or f"file:{source}"
+    if key in cache.coverages and not parsed.title:
+        return cache.coverages[key]
     title = parsed.title or (parsed.summary[0] if parsed.summary else parsed.entries[0].title)
     address = re.sub(r"([?&]page=\d+|/page/\d+)$", "", parsed.address) if parsed.address else None
     table = Coverage.__table__
@@ -113,7 +174,8 @@ def _coverage_id(connection: Connection, parsed: ParsedPage, source: str) -> int
     )
     if parsed.title:
         connection.execute(update(table).where(table.c.key == key).values(title=parsed.title[:512]))
-    return connection.execute(select(table.c.id).where(table.c.key == key)).scalar_one()
+    cache.coverages[key] = connection.execute(select(table.c.id).where(table.c.key == key)).scalar_one()
+    return cache.coverages[key]
 
 
 def _entry_rows(parsed: ParsedPage, coverage_id: int, page_id: int) -> list[dict]:
@@ -160,39 +222,71 @@ def _point_rows(parsed: ParsedPage, coverage_id: int, page_id: int) -> list[dict
     return list(rows.values())
 
 
-def _upsert(
-    connection: Connection, table, rows: list[dict], update_columns: list[str], page_id: int | None = None
-) -> int:
-    """Insert rows, updating `update_columns` of those already there; returns how many were new.
+ENTRY_UPDATES = ("title", "label", "published_at", "zone", "author", "author_role", "body")
+PAGE_UPDATES = ("coverage_id", "address", "page_number", "content_hash", "zone")
 
-    An entry also shown on another page (a saved excerpt repeating the first entries of a full
+
+def _insert(dialect: str, table):
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+# Statements are built once per dialect: constructing an ON CONFLICT statement costs more than
+# running it.
+@lru_cache(maxsize=4)
+def _page_upsert(dialect: str):
+    table = Page.__table__
+    statement = _insert(dialect, table)
+    return statement.on_conflict_do_update(
+        index_elements=["source"], set_={column: statement.excluded[column] for column in PAGE_UPDATES}
+    ).returning(table.c.source, table.c.id)
+
+
+@lru_cache(maxsize=4)
+def _entry_upsert(dialect: str):
+    """An entry also shown on another page (a saved excerpt repeating the first entries of a full
     page) is updated only by its own page, or when this copy's text is longer: a cut-off excerpt
-    never overwrites the full entry, and a full page still completes one first seen cut off.
-    """
+    never overwrites the full entry, and a full page still completes one first seen cut off."""
+    table = Entry.__table__
+    statement = _insert(dialect, table)
+    wins = or_(table.c.page_id == statement.excluded.page_id, func.length(statement.excluded.body) > func.length(table.c.body))
+    return statement.on_conflict_do_update(
+        index_elements=["coverage_id", "fingerprint"],
+        set_={column: case((wins, statement.excluded[column]), else_=table.c[column]) for column in ENTRY_UPDATES},
+    ).returning(table.c.coverage_id, table.c.fingerprint, table.c.id)
+
+
+@lru_cache(maxsize=4)
+def _point_insert(dialect: str):
+    statement = _insert(dialect, SummaryPoint.__table__)
+    return statement.on_conflict_do_nothing(index_elements=["coverage_id", "fingerprint"])
+
+
+def _existing(connection: Connection, table, rows: list[dict]) -> set[tuple[int, str]]:
+    """(coverage, fingerprint) of these rows that the table already holds."""
+    found: set[tuple[int, str]] = set()
+    fingerprints = sorted({row["fingerprint"] for row in rows})
+    for start in range(0, len(fingerprints), 500):
+        found.update(
+            connection.execute(
+                select(table.c.coverage_id, table.c.fingerprint).where(
+                    table.c.fingerprint.in_(fingerprints[start : start + 500])
+                )
+            ).all()
+        )
+    return found
+
+
+def _upsert_entries(connection: Connection, rows: list[dict]) -> dict[tuple[int, str], int]:
+    """Insert or update entries; every entry's id by (coverage, fingerprint)."""
+    if not rows:
+        return {}
+    result = connection.execute(_entry_upsert(connection.dialect.name), rows)
+    return {(coverage_id, key): entry_id for coverage_id, key, entry_id in result.all()}
+
+
+def _insert_points(connection: Connection, rows: list[dict]) -> int:
     if not rows:
         return 0
-    coverage_ids = {row["coverage_id"] for row in rows}
-    existing = set(
-        connection.execute(
-            select(table.c.fingerprint).where(
-                table.c.coverage_id.in_(coverage_ids),
-                table.c.fingerprint.in_([row["fingerprint"] for row in rows]),
-            )
-        ).scalars()
-    )
-    statement = insert_for(connection, table)
-    if update_columns:
-        wins = or_(
-            table.c.page_id == page_id, func.length(statement.excluded.body) > func.length(table.c.body)
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["coverage_id", "fingerprint"],
-            set_={
-                column: case((wins, statement.excluded[column]), else_=table.c[column]) for column in update_columns
-            },
-        )
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=["coverage_id", "fingerprint"])
-    for start in range(0, len(rows), 500):
-        connection.execute(statement, rows[start : start + 500])
-    return len({row["fingerprint"] for row in rows} - existing)
+    new = len({(row["coverage_id"], row["fingerprint"]) for row in rows} - _existing(connection, SummaryPoint.__table__, rows))
+    connection.execute(_point_insert(connection.dialect.name), rows)
+    return new

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from bot.loader.run import LoadReport, coverage_files, load_paths
+from bot.loader.run import RETRY_LATER, LoadReport, coverage_files, load_paths
 
 
 @dataclass
@@ -17,8 +17,9 @@ class CoverageWatcher:
     folder: Path
     _seen: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
-    def changed_files(self) -> list[Path]:
-        changed = []
+    def changed_files(self) -> dict[Path, tuple[int, int]]:
+        """Files that are new or changed since they were last loaded, with their signatures."""
+        changed = {}
         for path in coverage_files([self.folder]) if self.folder.exists() else []:
             try:
                 stat = path.stat()
@@ -26,14 +27,24 @@ class CoverageWatcher:
                 continue
             signature = (stat.st_size, stat.st_mtime_ns)
             if self._seen.get(path) != signature:
-                changed.append(path)
-                self._seen[path] = signature
+                changed[path] = signature
         return changed
 
+    def remember(self, files: dict[Path, tuple[int, int]]) -> None:
+        """Treat these files as loaded in their present state."""
+        self._seen.update(files)
+
     def poll(self) -> LoadReport | None:
-        """Load what changed since the last call; None when nothing did."""
+        """Load what changed since the last call; None when nothing did. A file the database
+        could not take is tried again next time; a file that cannot be parsed waits for a change."""
         changed = self.changed_files()
-        return load_paths(self.engine, changed) if changed else None
+        if not changed:
+            return None
+        report = load_paths(self.engine, list(changed))
+        for outcome in report.outcomes:
+            if not (outcome.status == "failed" and outcome.message.startswith(RETRY_LATER)):
+                self._seen[outcome.path] = changed[outcome.path]
+        return report
 
     def reload_all(self) -> LoadReport:
         self._seen.clear()

@@ -8,6 +8,7 @@ the full name mentioned earlier in the entry, or to a name the coverage already 
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 VERBS = (
     r"said|says|say|told|tells|added|adds|wrote|writes|warned|warns|insisted|insists|stressed|stresses|"
@@ -352,11 +353,7 @@ def _person_in(text: str, context: _Context) -> Speaker | None:
     return None
 
 
-def _looks_like_org(name: str) -> bool:
-    words = name.split()
-    return any(w.lower() in ORG_WORDS for w in words) or any(w.isupper() and len(w) > 1 for w in words)
-
-
+@lru_cache(maxsize=100_000)
 def _split_name(run: str) -> tuple[str, str]:
     """ "Ulster Unionist Leslie Cree" -> ("Ulster Unionist", "Leslie Cree"): the name is the
     longest tail of the run made of words that can be part of a person's name."""
@@ -394,6 +391,7 @@ def _role_before(text: str, run: str, role_in_run: str) -> str | None:
     return role or None
 
 
+@lru_cache(maxsize=100_000)
 def _organisation_in(text: str) -> Speaker | None:
     match = re.search(r"\b(?:[Tt]he\s+)?((?:[A-Z][\w&'’-]*)(?:\s+(?:[A-Z][\w&'’-]*|of|for|and))*)", text)
     if not match:

@@ -4,49 +4,77 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
 from bot.db import insert_for
-from bot.loader.page_text import ParsedPage
-from bot.models import Quote, Speaker
+from bot.models import ContentVersion, Quote, Speaker
+from bot.quotes.extract import ExtractedQuote
 from bot.quotes.extract import Speaker as Said
-from bot.quotes.extract import extract_quotes
 
 
-def known_speakers(connection: Connection) -> dict[str, Said]:
-    """Full names and unambiguous surnames of everyone quoted so far, for resolving "Peskov said"."""
-    known: dict[str, Said] = {}
-    surnames: dict[str, list[Said]] = {}
-    for name, kind, role in connection.execute(select(Speaker.name, Speaker.kind, Speaker.role)):
-        said = Said(name, kind, role)
-        known[name.lower()] = said
-        if kind == "person" and len(name.split()) > 1:
-            surnames.setdefault(name.split()[-1].lower(), []).append(said)
-    for surname, people in surnames.items():
-        if len(people) == 1:
-            known.setdefault(surname, people[0])
-    return known
+class SpeakerIds:
+    """Speaker name -> row id for one load run, so each speaker costs the database one visit.
 
+    Ids written inside a file's savepoint are provisional until that file is kept: `checkpoint`
+    and `rollback` let the loader forget the ones a rolled-back file created.
+    """
 
-def store_quotes(connection: Connection, parsed: ParsedPage, entry_ids: list[int]) -> int:
-    """Replace the quotes of the page's entries; `entry_ids` is aligned with `parsed.entries`."""
-    if not entry_ids:
-        return 0
-    connection.execute(delete(Quote.__table__).where(Quote.entry_id.in_(entry_ids)))
-    known = known_speakers(connection)
-    speaker_ids: dict[str, int] = {}
-    rows = []
-    for entry, entry_id in zip(parsed.entries, entry_ids):
-        for position, quote in enumerate(extract_quotes(entry.paragraphs, known, entry.title)):
-            speaker = _canonical(quote.speaker, known)
-            if speaker.name not in speaker_ids:
-                speaker_ids[speaker.name] = _speaker_id(connection, speaker)
-            rows.append(
-                {
-                    "entry_id": entry_id,
-                    "speaker_id": speaker_ids[speaker.name],
-                    "position": position,
-                    "text": quote.text,
-                    "direct": quote.direct,
-                }
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._saved: dict[str, int] = {}
+
+    def checkpoint(self) -> None:
+        self._saved = dict(self._ids)
+
+    def rollback(self) -> None:
+        self._ids = dict(self._saved)
+
+    def ids(self, connection: Connection, speakers: list[Said]) -> dict[str, int]:
+        # Sorted: loaders that meet the same new speakers take their locks in the same order.
+        missing = {s.name: s for s in sorted(speakers, key=lambda s: s.name) if s.name not in self._ids}
+        if missing:
+            table = Speaker.__table__
+            # Insert-or-ignore, then read: two loaders meeting one new speaker end up with one row.
+            connection.execute(
+                insert_for(connection, table).on_conflict_do_nothing(index_elements=["name"]),
+                [
+                    {"name": s.name, "kind": s.kind, "role": s.role, "aliases": _surname_alias(s)}
+                    for s in missing.values()
+                ],
             )
+            rows = connection.execute(
+                select(table.c.id, table.c.name, table.c.role).where(table.c.name.in_(list(missing)))
+            ).all()
+            for row in rows:
+                self._ids[row.name] = row.id
+                role = missing[row.name].role
+                if role and not row.role:
+                    connection.execute(update(table).where(table.c.id == row.id).values(role=role))
+        return self._ids
+
+
+def store_quotes(
+    connection: Connection,
+    entry_ids: list[int],
+    quotes: list[list[ExtractedQuote]],
+    speakers: SpeakerIds,
+    replace_for: list[int],
+) -> int:
+    """Store the quotes of entries; `quotes[i]` are the quotes of `entry_ids[i]`.
+
+    Entries in `replace_for` were stored before: their earlier quotes go first.
+    """
+    for start in range(0, len(replace_for), 500):
+        connection.execute(delete(Quote.__table__).where(Quote.entry_id.in_(replace_for[start : start + 500])))
+    ids = speakers.ids(connection, [quote.speaker for entry_quotes in quotes for quote in entry_quotes])
+    rows = [
+        {
+            "entry_id": entry_id,
+            "speaker_id": ids[quote.speaker.name],
+            "position": position,
+            "text": quote.text,
+            "direct": quote.direct,
+        }
+        for entry_id, entry_quotes in zip(entry_ids, quotes)
+        for position, quote in enumerate(entry_quotes)
+    ]
     if rows:
         connection.execute(Quote.__table__.insert(), rows)
     return len(rows)
@@ -55,6 +83,9 @@ def store_quotes(connection: Connection, parsed: ParsedPage, entry_ids: list[int
 def merge_surname_speakers(connection: Connection) -> None:
     """A speaker first met as "Biden" becomes "Joe Biden" once the full name is known."""
     table = Speaker.__table__
+    # Write first: on SQLite a transaction that reads and then writes fails when another
+    # process commits in between, while one that starts by writing simply waits its turn.
+    connection.execute(update(ContentVersion.__table__).values(version=ContentVersion.__table__.c.version))
     people = connection.execute(select(table.c.id, table.c.name).where(table.c.kind == "person")).all()
     by_surname: dict[str, list[tuple[int, str]]] = {}
     for speaker_id, name in people:
@@ -75,27 +106,9 @@ def merge_surname_speakers(connection: Connection) -> None:
     connection.execute(delete(table).where(table.c.id.not_in(quoted)))
 
 
-def _canonical(speaker: Said, known: dict[str, Said]) -> Said:
-    if speaker.kind == "person" and len(speaker.name.split()) == 1:
-        full = known.get(speaker.name.lower())
-        if full is not None and full.name != speaker.name:
-            return Said(full.name, full.kind, speaker.role or full.role)
-    return speaker
-
-
-def _speaker_id(connection: Connection, speaker: Said) -> int:
-    table = Speaker.__table__
-    aliases = speaker.name.split()[-1] if speaker.kind == "person" and len(speaker.name.split()) > 1 else ""
-    # Insert-or-ignore, then read: two loaders meeting the same new speaker both end up with one row.
-    connection.execute(
-        insert_for(connection, table)
-        .values(name=speaker.name, kind=speaker.kind, role=speaker.role, aliases=aliases)
-        .on_conflict_do_nothing(index_elements=["name"])
-    )
-    existing = connection.execute(select(table.c.id, table.c.role).where(table.c.name == speaker.name)).one()
-    if speaker.role and not existing.role:
-        connection.execute(update(table).where(table.c.id == existing.id).values(role=speaker.role))
-    return existing.id
+def _surname_alias(speaker: Said) -> str:
+    words = speaker.name.split()
+    return words[-1] if speaker.kind == "person" and len(words) > 1 else ""
 
 
 def _add_alias(connection: Connection, speaker_id: int, alias: str) -> None:

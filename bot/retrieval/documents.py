@@ -1,5 +1,6 @@
 """What the index searches: entries and summary points, read once from the database."""
 
+import sys
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,14 +11,14 @@ from bot.loader.timestamps import as_utc
 from bot.models import ContentVersion, Coverage, Entry, SummaryPoint
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     kind: str  # "entry", "summary" or "key_point"
     row_id: int
     coverage_id: int
     coverage_title: str
     title: str
-    paragraphs: tuple[str, ...]
+    body: str  # paragraphs separated by blank lines
     published_at: datetime | None  # aware UTC
     zone: str | None
     author: str | None
@@ -28,46 +29,62 @@ class Document:
     page_number: int
     position: int
 
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body.split("\n\n") if p]
+
+    @property
+    def plain_text(self) -> str:
+        """Title and body as one run of text."""
+        return f"{self.title} {self.body}"
+
 
 def content_version(engine: Engine) -> int:
     with engine.connect() as connection:
         return connection.execute(select(ContentVersion.version).where(ContentVersion.id == 1)).scalar() or 0
 
 
+def _shared(value: str | None) -> str | None:
+    # Zones, labels, authors and addresses repeat across thousands of entries: keep one copy.
+    return sys.intern(value) if value is not None else None
+
+
 def read_documents(engine: Engine) -> list[Document]:
+    """Every entry and summary point, streamed from the database so no second copy is held."""
+    documents: list[Document] = []
     with engine.connect() as connection:
         titles = dict(connection.execute(select(Coverage.id, Coverage.title)).all())
-        entries = connection.execute(
+        entries = connection.execution_options(yield_per=2000).execute(
             select(
                 Entry.id, Entry.coverage_id, Entry.title, Entry.body, Entry.published_at, Entry.zone,
                 Entry.author, Entry.author_role, Entry.label, Entry.address, Entry.page_number, Entry.position,
             ).order_by(Entry.id)
-        ).all()
+        )
+        for row in entries:
+            documents.append(
+                Document(
+                    kind="entry",
+                    row_id=row.id,
+                    coverage_id=row.coverage_id,
+                    coverage_title=titles.get(row.coverage_id, ""),
+                    title=row.title,
+                    body=row.body,
+                    published_at=as_utc(row.published_at) if row.published_at else None,
+                    zone=_shared(row.zone),
+                    author=_shared(row.author),
+                    author_role=_shared(row.author_role),
+                    label=_shared(row.label),
+                    address=_shared(row.address),
+                    page_number=row.page_number,
+                    position=row.position,
+                )
+            )
         points = connection.execute(
             select(
                 SummaryPoint.id, SummaryPoint.coverage_id, SummaryPoint.text, SummaryPoint.address,
                 SummaryPoint.position, SummaryPoint.kind,
             ).order_by(SummaryPoint.id)
         ).all()
-    documents = [
-        Document(
-            kind="entry",
-            row_id=row.id,
-            coverage_id=row.coverage_id,
-            coverage_title=titles.get(row.coverage_id, ""),
-            title=row.title,
-            paragraphs=tuple(p for p in row.body.split("\n\n") if p),
-            published_at=as_utc(row.published_at) if row.published_at else None,
-            zone=row.zone,
-            author=row.author,
-            author_role=row.author_role,
-            label=row.label,
-            address=row.address,
-            page_number=row.page_number,
-            position=row.position,
-        )
-        for row in entries
-    ]
     documents += [
         Document(
             kind=row.kind,
@@ -75,7 +92,7 @@ def read_documents(engine: Engine) -> list[Document]:
             coverage_id=row.coverage_id,
             coverage_title=titles.get(row.coverage_id, ""),
             title=row.text,
-            paragraphs=(row.text,),
+            body=row.text,
             published_at=None,
             zone=None,
             author=None,

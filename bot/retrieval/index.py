@@ -5,20 +5,16 @@ addition per question word, whatever the size of the coverage.
 """
 
 import math
-from array import array
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot.retrieval.documents import Document
+from bot.retrieval.postings import build_postings
 from bot.retrieval.spelling import Speller
 from bot.retrieval.synonyms import related
 from bot.retrieval.text import STOPWORDS, WORD, stem, words
 
-K1 = 1.2
-# (weight, length normalisation) per field: a word in the title says more than one in the body.
-FIELDS = {"title": (2.5, 0.5), "body": (1.0, 0.75), "author": (2.0, 0.0)}
 # Two question words side by side in the text ("kill list") say more than both apart.
 PHRASE_WEIGHT = 0.5
 # Names are what people ask about: a capitalised word inside a question counts for more.
@@ -40,70 +36,39 @@ class SearchIndex:
     def __init__(self, documents: list[Document]):
         self.documents = documents
         self.size = len(documents)
-        self.term_ids: dict[str, int] = {}
-        surface: Counter[str] = Counter()
-
-        field_terms: list[dict[str, Counter[int]]] = []
-        lengths = {name: np.zeros(self.size, dtype=np.float32) for name in FIELDS}
-        for index, document in enumerate(documents):
-            per_field: dict[str, Counter[int]] = {}
-            for name, text in (
-                ("title", document.title),
-                ("body", " ".join(document.paragraphs) if document.kind == "entry" else ""),
-                ("author", document.author or ""),
-            ):
-                counts: Counter[int] = Counter()
-                previous = None
-                for word in words(text):
-                    if word in STOPWORDS:
-                        continue
-                    surface[word] += 1
-                    term = stem(word)
-                    counts[self.term_ids.setdefault(term, len(self.term_ids))] += 1
-                    if previous is not None and name != "author":
-                        counts[self.term_ids.setdefault(f"{previous} {term}", len(self.term_ids))] += 1
-                    previous = term
-                per_field[name] = counts
-                lengths[name][index] = sum(counts.values())
-            field_terms.append(per_field)
-
-        averages = {name: max(float(lengths[name].mean()) if self.size else 0.0, 1.0) for name in FIELDS}
-        rows, cols, values = array("i"), array("i"), array("f")
-        for index, per_field in enumerate(field_terms):
-            combined: Counter[int] = Counter()
-            for name, counts in per_field.items():
-                weight, b = FIELDS[name]
-                norm = 1 - b + b * lengths[name][index] / averages[name]
-                for term, tf in counts.items():
-                    combined[term] += weight * tf / norm
-            for term, tf in combined.items():
-                rows.append(term)
-                cols.append(index)
-                values.append(tf)
-        del field_terms
-
-        terms = np.frombuffer(rows, dtype=np.int32)
-        self.df = np.bincount(terms, minlength=len(self.term_ids)).astype(np.float32)
-        self.idf = np.log1p((self.size - self.df + 0.5) / (self.df + 0.5)).astype(np.float32)
-        tf = np.frombuffer(values, dtype=np.float32)
-        weights = self.idf[terms] * tf * (K1 + 1) / (tf + K1)
-        order = np.argsort(terms, kind="stable")
-        self.postings_docs = np.frombuffer(cols, dtype=np.int32)[order]
-        self.postings_weights = weights[order].astype(np.float32)
-        self.pointers = np.concatenate(([0], np.cumsum(self.df.astype(np.int64))))
+        built = build_postings(documents)
+        self.term_ids = built.term_ids
+        self._pair_keys = built.pair_keys
+        self.idf = built.idf
+        self.pointers = built.pointers
+        self.postings_docs = built.docs
+        self.postings_weights = built.weights
         self.max_idf = float(math.log1p((self.size + 0.5) / 0.5)) if self.size else 1.0
-        self.speller = Speller(dict(surface), STOPWORDS)
-        self.surface_words = frozenset(surface)
+        self.speller = Speller(dict(built.surface), STOPWORDS)
+
+    def term_id(self, term: str) -> int | None:
+        """A stem's id, or for a pair "a b" the id of that pair; None when the coverage has neither."""
+        if " " not in term:
+            return self.term_ids.get(term)
+        first, second = term.split(" ", 1)
+        a, b = self.term_ids.get(first), self.term_ids.get(second)
+        if a is None or b is None:
+            return None
+        key = (a << 32) | b
+        position = int(np.searchsorted(self._pair_keys, key))
+        if position < len(self._pair_keys) and int(self._pair_keys[position]) == key:
+            return len(self.term_ids) + position
+        return None
 
     def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        term_id = self.term_ids.get(term)
+        term_id = self.term_id(term)
         if term_id is None:
             return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
         start, end = self.pointers[term_id], self.pointers[term_id + 1]
         return self.postings_docs[start:end], self.postings_weights[start:end]
 
     def idf_of(self, term: str) -> float:
-        term_id = self.term_ids.get(term)
+        term_id = self.term_id(term)
         return float(self.idf[term_id]) if term_id is not None else self.max_idf
 
     def query_terms(self, text: str) -> list[QueryTerm]:
@@ -141,7 +106,7 @@ class SearchIndex:
             for other in sorted(related(item.term))
             if other in self.term_ids and other not in own
         ]
-        return result + [pair for pair in pairs if pair.term in self.term_ids] + alternatives
+        return result + [pair for pair in pairs if self.term_id(pair.term) is not None] + alternatives
 
     def score(self, query: list[QueryTerm], candidates: np.ndarray | None = None) -> np.ndarray:
         scores = np.zeros(self.size, dtype=np.float32)

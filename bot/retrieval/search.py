@@ -17,6 +17,7 @@ from bot.retrieval.question import Day, Intent, TimeOfDay
 MIN_COVERAGE = 0.57
 RERANK_POOL = 60
 PASSAGE_FLOOR = 0.5
+PASSAGE_CACHE = 4_000  # documents whose sentences stay split between questions
 RECENT_BAND = 0.8
 HEADLINE_BONUS = 0.5
 # A summary bullet repeats what an entry tells in full: on a tie, cite the entry.
@@ -67,9 +68,8 @@ class Searcher:
         self.recency_rank = np.zeros(index.size, dtype=np.float32)
         for rank, doc in enumerate(self.newest):
             self.recency_rank[doc] = rank
-        texts = [" ".join((d.title, *d.paragraphs)) for d in documents]
-        self.has_figure = np.array([bool(FIGURE.search(t)) for t in texts], dtype=bool)
-        self.has_money = np.array([bool(MONEY.search(t)) for t in texts], dtype=bool)
+        self.has_figure = np.array([bool(FIGURE.search(d.plain_text)) for d in documents], dtype=bool)
+        self.has_money = np.array([bool(MONEY.search(d.plain_text)) for d in documents], dtype=bool)
         self.is_summary = np.array([d.kind != "entry" for d in documents], dtype=bool)
         self._passage_cache: dict[int, list[frozenset[str]]] = {}
         self.minute_of_day = np.full(index.size, -1, dtype=np.int32)
@@ -147,7 +147,7 @@ class Searcher:
         if cached is None:
             document = self.index.documents[doc]
             cached = [frozenset(text_terms(p)) for p in (document.title, *sentences(document.paragraphs))]
-            if len(self._passage_cache) > 50_000:
+            if len(self._passage_cache) > PASSAGE_CACHE:
                 self._passage_cache.clear()
             self._passage_cache[doc] = cached
         return cached

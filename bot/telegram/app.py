@@ -20,9 +20,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.db import get_engine
 from bot.library import Library
-from bot.loader.run import load_paths
 from bot.loader.watch import CoverageWatcher
-from bot.retrieval.documents import content_version
 from bot.telegram import guards, handlers
 from bot.telegram.guards import QuestionLimiter
 
@@ -79,25 +77,19 @@ def build_application(settings: Settings, library: Library) -> Application:
 async def _post_init(application: Application) -> None:
     library: Library = application.bot_data["library"]
     settings: Settings = application.bot_data["settings"]
-    await asyncio.to_thread(ensure_loaded, library, settings)
-    # Files already loaded are remembered, so the first check only reads what changes later.
-    await asyncio.to_thread(application.bot_data["watcher"].changed_files)
+    watcher: CoverageWatcher = application.bot_data["watcher"]
+    # Load what is new or changed in KNOWLEDGE_DIR (everything, on an empty database), so one
+    # command starts a useful bot; unchanged files cost a hash.
+    if not settings.knowledge_dir.exists():
+        log.warning("KNOWLEDGE_DIR %s does not exist", settings.knowledge_dir)
+    report = await asyncio.to_thread(watcher.poll)
+    if report is not None:
+        log.info("loaded %s: %s", settings.knowledge_dir, report.summary_line())
+        for outcome in report.failed:
+            log.error("could not load %s: %s", outcome.path, outcome.message)
     await asyncio.to_thread(library.answerer)
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in handlers.COMMANDS])
     log.info("bot @%s ready", application.bot.username)
-
-
-def ensure_loaded(library: Library, settings: Settings) -> None:
-    """Load the shipped coverage when the database has none, so one command starts a useful bot."""
-    if content_version(library.engine) > 0:
-        return
-    if not settings.knowledge_dir.exists():
-        log.warning("no coverage loaded and KNOWLEDGE_DIR %s does not exist", settings.knowledge_dir)
-        return
-    report = load_paths(library.engine, [settings.knowledge_dir])
-    log.info("loaded %s: %s", settings.knowledge_dir, report.summary_line())
-    for outcome in report.failed:
-        log.error("could not load %s: %s", outcome.path, outcome.message)
 
 
 def run(settings: Settings) -> None:
@@ -112,6 +104,8 @@ def run(settings: Settings) -> None:
             webhook_url=settings.webhook_url,
             secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
+            bootstrap_retries=-1,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        # Telegram may be unreachable when the bot starts: keep trying instead of giving up.
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)

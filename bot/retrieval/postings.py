@@ -1,0 +1,138 @@
+"""Build BM25F postings in bounded memory: documents are tokenised in chunks, and every chunk is
+reduced with numpy to one row per (term, document) before the next one is read.
+
+Terms are word stems and pairs of adjacent stems ("kill list"). Each row keeps a term's count in
+each field; the field weights and length normalisation are applied once all lengths are known,
+and the rows are then placed straight into per-term posting lists (a counting sort), so no
+step ever holds more than the compact rows and the finished lists.
+"""
+
+from array import array
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.retrieval.documents import Document
+from bot.retrieval.text import STOPWORDS, WORD, stem
+
+K1 = 1.2
+# (weight, length normalisation) per field: a word in the title says more than one in the body.
+FIELDS = (("title", 2.5, 0.5), ("body", 1.0, 0.75), ("author", 2.0, 0.0))
+PAIR_FIELDS = (0, 1)  # author names are not phrases worth matching
+CHUNK = 5_000
+_NO_TERM = -1
+_SHIFT = np.int64(32)
+
+
+@dataclass
+class Postings:
+    term_ids: dict[str, int]  # stem -> term id
+    pair_keys: np.ndarray  # sorted (first id << 32 | second id); pair k has term id len(term_ids) + k
+    idf: np.ndarray
+    pointers: np.ndarray  # postings of term t are [pointers[t], pointers[t + 1])
+    docs: np.ndarray
+    weights: np.ndarray
+    surface: Counter  # every content word as written (lower-cased), with its frequency
+
+
+@dataclass
+class _Chunk:
+    terms: np.ndarray  # unigram term ids, or pair keys (int64) before pairs are numbered
+    docs: np.ndarray
+    counts: np.ndarray  # (rows, 3) uint8: occurrences in title, body, author
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased words with possessives dropped; the same words `text.words` gives."""
+    return [w[:-2] if w.endswith(("'s", "’s")) else w for w in WORD.findall(text.lower())]
+
+
+def build_postings(documents: list[Document]) -> Postings:
+    size = len(documents)
+    term_ids: dict[str, int] = {}
+    word_ids: dict[str, int] = {}
+    surface: Counter = Counter()
+    lengths = np.zeros((len(FIELDS), size), dtype=np.float32)
+    unigrams: list[_Chunk] = []
+    pairs: list[_Chunk] = []
+
+    def word_id(word: str) -> int:
+        found = word_ids.get(word)
+        if found is None:
+            found = _NO_TERM if word in STOPWORDS else term_ids.setdefault(stem(word), len(term_ids))
+            word_ids[word] = found
+        return found
+
+    for start in range(0, size, CHUNK):
+        terms, docs, fields = array("i"), array("i"), array("b")
+        pair_keys, pair_docs, pair_fields = array("q"), array("i"), array("b")
+        for index in range(start, min(start + CHUNK, size)):
+            document = documents[index]
+            body = document.body if document.kind == "entry" else ""
+            texts = (document.title, body, document.author or "")
+            for field, text in enumerate(texts):
+                if not text:
+                    continue
+                words = [w for w in tokens(text) if w not in STOPWORDS]
+                surface.update(words)
+                ids = [word_id(w) for w in words]
+                terms.extend(ids)
+                docs.extend(array("i", [index]) * len(ids))
+                fields.extend(array("b", [field]) * len(ids))
+                lengths[field, index] = len(ids)
+                if field in PAIR_FIELDS and len(ids) > 1:
+                    pair_keys.extend((a << 32) | b for a, b in zip(ids, ids[1:]))
+                    pair_docs.extend(array("i", [index]) * (len(ids) - 1))
+                    pair_fields.extend(array("b", [field]) * (len(ids) - 1))
+        unigrams.append(_reduce(np.frombuffer(terms, np.int32).astype(np.int64), docs, fields))
+        pairs.append(_reduce(np.frombuffer(pair_keys, np.int64), pair_docs, pair_fields))
+
+    vocabulary = len(term_ids)
+    pair_vocabulary = np.unique(np.concatenate([c.terms for c in pairs])) if pairs else np.empty(0, np.int64)
+    for chunk in pairs:
+        chunk.terms = vocabulary + np.searchsorted(pair_vocabulary, chunk.terms)
+    chunks = unigrams + pairs
+    del unigrams, pairs
+    total_terms = vocabulary + len(pair_vocabulary)
+
+    df = np.zeros(total_terms, dtype=np.int64)
+    for chunk in chunks:
+        df += np.bincount(chunk.terms, minlength=total_terms)
+    idf = np.log1p((size - df + 0.5) / (df + 0.5)).astype(np.float32)
+    averages = np.maximum(lengths.mean(axis=1) if size else np.ones(len(FIELDS)), 1.0)
+    norms = np.stack([1 - b + b * lengths[f] / averages[f] for f, (_name, _w, b) in enumerate(FIELDS)])
+    field_weights = np.array([w for _name, w, _b in FIELDS], dtype=np.float32)
+
+    pointers = np.concatenate(([0], np.cumsum(df)))
+    cursor = pointers[:-1].copy()
+    out_docs = np.empty(int(pointers[-1]), dtype=np.int32)
+    out_weights = np.empty(int(pointers[-1]), dtype=np.float32)
+    while chunks:
+        chunk = chunks.pop(0)  # freed as soon as it is placed
+        tf = (chunk.counts * field_weights / norms[:, chunk.docs].T).sum(axis=1)
+        weights = idf[chunk.terms] * tf * (K1 + 1) / (tf + K1)
+        order = np.argsort(chunk.terms, kind="stable")
+        terms = chunk.terms[order]
+        rank = np.arange(len(terms)) - np.searchsorted(terms, terms, side="left")
+        destination = cursor[terms] + rank
+        out_docs[destination] = chunk.docs[order]
+        out_weights[destination] = weights[order]
+        unique, counts = np.unique(terms, return_counts=True)
+        cursor[unique] += counts
+    return Postings(term_ids, pair_vocabulary, idf, pointers, out_docs, out_weights, surface)
+
+
+def _reduce(keys: np.ndarray, docs: array, fields: array) -> _Chunk:
+    """One row per (term, document), with the term's count in each field."""
+    doc_array = np.frombuffer(docs, np.int32)
+    field_array = np.frombuffer(fields, np.int8)
+    if not len(keys):
+        return _Chunk(keys, doc_array, np.zeros((0, len(FIELDS)), np.uint8))
+    order = np.lexsort((doc_array, keys))
+    keys, doc_array, field_array = keys[order], doc_array[order], field_array[order]
+    starts = np.flatnonzero(np.concatenate(([True], (keys[1:] != keys[:-1]) | (doc_array[1:] != doc_array[:-1]))))
+    row_of = np.cumsum(np.concatenate(([False], (keys[1:] != keys[:-1]) | (doc_array[1:] != doc_array[:-1]))))
+    counts = np.bincount(row_of * len(FIELDS) + field_array, minlength=len(starts) * len(FIELDS))
+    counts = counts.reshape(len(starts), len(FIELDS))
+    return _Chunk(keys[starts], doc_array[starts], np.minimum(counts, 255).astype(np.uint8))
