@@ -1,6 +1,5 @@
 """Write parsed pages into the tables with upserts, so reloading adds nothing."""
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -11,7 +10,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from bot.db import insert_for
-from bot.loader.page_text import ParsedEntry, ParsedPage
+from bot.loader.fingerprints import fingerprint
+from bot.loader.page_text import ParsedPage
 from bot.models import ContentVersion, Coverage, Entry, Page, Quote, SummaryPoint
 from bot.loader.prepare import PreparedPage
 from bot.quotes.store import SpeakerIds, store_quotes
@@ -23,19 +23,6 @@ class StoreResult:
     new_entries: int
     summary_points: int
     new_summary_points: int
-
-
-def fingerprint(*parts: str) -> str:
-    normal = "\x1f".join(re.sub(r"\s+", " ", part).strip().lower() for part in parts)
-    return hashlib.sha256(normal.encode()).hexdigest()[:32]
-
-
-def entry_fingerprint(entry: ParsedEntry) -> str:
-    # A live entry keeps its title and time while its text is corrected, so those identify it;
-    # untimed entries ("Via Email", "Post update") need their opening words as well.
-    if entry.published_at is not None:
-        return fingerprint(entry.title, entry.published_at.isoformat())
-    return fingerprint(entry.title, entry.paragraphs[0] if entry.paragraphs else "")
 
 
 @dataclass
@@ -79,7 +66,7 @@ def store_pages(connection: Connection, pages: list[PageToStore], cache: LoadCac
     page_ids = _upsert_pages(connection, pages, coverage_ids)
 
     per_page_entries = [
-        _entry_rows(page.prepared.parsed, coverage_id, page_ids[page.source])
+        _entry_rows(page.prepared, coverage_id, page_ids[page.source])
         for page, coverage_id in zip(pages, coverage_ids)
     ]
     # Sorted: loaders storing overlapping pages take their row locks in the same order.
@@ -108,8 +95,8 @@ def store_pages(connection: Connection, pages: list[PageToStore], cache: LoadCac
     quote_entry_ids: list[int] = []
     quotes = []
     for page, coverage_id in zip(pages, coverage_ids):
-        for entry, entry_quotes in zip(page.prepared.parsed.entries, page.prepared.quotes):
-            quote_entry_ids.append(entry_ids[(coverage_id, entry_fingerprint(entry))])
+        for key, entry_quotes in zip(page.prepared.fingerprints, page.prepared.quotes):
+            quote_entry_ids.append(entry_ids[(coverage_id, key)])
             quotes.append(entry_quotes)
     store_quotes(connection, quote_entry_ids, quotes, cache.speakers, replace_for=replaced)
     return results
@@ -178,10 +165,10 @@ def _coverage_id(connection: Connection, parsed: ParsedPage, source: str, cache:
     return cache.coverages[key]
 
 
-def _entry_rows(parsed: ParsedPage, coverage_id: int, page_id: int) -> list[dict]:
+def _entry_rows(prepared: PreparedPage, coverage_id: int, page_id: int) -> list[dict]:
+    parsed = prepared.parsed
     rows: dict[str, dict] = {}
-    for entry in parsed.entries:
-        key = entry_fingerprint(entry)
+    for entry, key in zip(parsed.entries, prepared.fingerprints):
         rows.setdefault(
             key,
             {

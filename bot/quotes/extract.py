@@ -160,12 +160,16 @@ def extract_quotes(
     return quotes
 
 
+OPENING_MARK = re.compile(r"[“\"]")
+CLOSING_MARK = re.compile(r"[”\"]")
+
+
 def _quote_spans(paragraph: str) -> list[tuple[int, int, str, bool]]:
     spans = [(m.start(), m.end(), m.group(1), False) for m in QUOTE_SPAN.finditer(paragraph)]
     covered_end = spans[-1][1] if spans else 0
     tail = paragraph[covered_end:]
-    opening = re.search(r"[“\"]", tail)
-    if opening and not re.search(r"[”\"]", tail[opening.end():]):
+    opening = OPENING_MARK.search(tail)
+    if opening and not CLOSING_MARK.search(tail[opening.end():]):
         start = covered_end + opening.start()
         spans.append((start, len(paragraph), paragraph[start + 1:].strip(), True))
     return spans
@@ -247,19 +251,20 @@ REPORTED_VERBS = (
     r"argues|claimed|claims|announced|announces"
 )
 FROM_LINE = re.compile(r"^(?P<quote>[^\"“”]{10,}?)[\"”]\s+from\s+(?P<name>[A-Z][\w'’. -]{2,60})$")
+REPORTED_VERB = re.compile(rf"\b(?:{REPORTED_VERBS})\b")
+SUBJECT_FIRST = re.compile(
+    rf"^(?P<subject>[^,;:]{{2,80}}?)\s+(?P<verb>{REPORTED_VERBS})\s+(?:that\s+)?(?P<clause>\w.{{15,}})$"
+)
+# "The pipeline cannot go ahead, German Chancellor Olaf Scholz says."
+SUBJECT_LAST = re.compile(rf"^(?P<clause>.{{15,}}?),\s+(?P<subject>[^,;:\"“”]{{2,80}}?)\s+(?P<verb>{REPORTED_VERBS})\.$")
 
 
 def _reported_speech(paragraph: str, context: _Context) -> tuple[Speaker, str] | None:
     """ "Kuleba said there were good reasons to act." -> (Kuleba, "there were good reasons to act.")"""
     text = paragraph.strip()
-    match = re.match(
-        rf"^(?P<subject>[^,;:]{{2,80}}?)\s+(?P<verb>{REPORTED_VERBS})\s+(?:that\s+)?(?P<clause>\w.{{15,}})$",
-        text,
-    ) or re.match(
-        # "The pipeline cannot go ahead, German Chancellor Olaf Scholz says."
-        rf"^(?P<clause>.{{15,}}?),\s+(?P<subject>[^,;:\"“”]{{2,80}}?)\s+(?P<verb>{REPORTED_VERBS})\.$",
-        text,
-    )
+    if not REPORTED_VERB.search(text):
+        return None
+    match = SUBJECT_FIRST.match(text) or SUBJECT_LAST.match(text)
     if not match:
         return None
     speaker = _resolve(match.group("subject"), context, strict=True)
@@ -391,9 +396,12 @@ def _role_before(text: str, run: str, role_in_run: str) -> str | None:
     return role or None
 
 
+ORGANISATION = re.compile(r"\b(?:[Tt]he\s+)?((?:[A-Z][\w&'’-]*)(?:\s+(?:[A-Z][\w&'’-]*|of|for|and))*)")
+
+
 @lru_cache(maxsize=100_000)
 def _organisation_in(text: str) -> Speaker | None:
-    match = re.search(r"\b(?:[Tt]he\s+)?((?:[A-Z][\w&'’-]*)(?:\s+(?:[A-Z][\w&'’-]*|of|for|and))*)", text)
+    match = ORGANISATION.search(text)
     if not match:
         return None
     name = match.group(1).strip()
