@@ -116,6 +116,8 @@ def extract_quotes(
 ) -> list[ExtractedQuote]:
     """Quotes of one entry, in order. `known` maps names the coverage already knows to speakers;
     the title often names who the entry is about ("Zelensky gives German MPs ...")."""
+    if not any(OPENING_MARK.search(p) or REPORTED_VERB.search(p) for p in paragraphs):
+        return []  # nobody is quoted or reported: no names worth learning
     context = _Context(known=dict(known or {}))
     _learn_title(title, context)
     quotes: list[ExtractedQuote] = []
