@@ -30,8 +30,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 SHARED_QUESTIONS = [
-    Path("/work/shared/eval/seed_questions.jsonl"),
-    Path("/work/shared/eval/pages_questions.jsonl"),
+    ROOT.parent / "shared" / "eval" / "seed_questions.jsonl",
+    ROOT.parent / "shared" / "eval" / "pages_questions.jsonl",
 ]
 LOAD_TARGET = 5_000  # entries/s
 MEMORY_TARGET_MB = 500  # peak RSS, set for 100k entries

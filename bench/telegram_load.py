@@ -49,7 +49,7 @@ from bot.telegram.handlers import SORRY  # noqa: E402
 from bot.telegram.render import answer_blocks, split_messages  # noqa: E402
 from tests.support.fake_bot_api import FakeBotApi  # noqa: E402
 
-SEED_QUESTIONS = Path("/work/shared/eval/seed_questions.jsonl")
+SEED_QUESTIONS = ROOT.parent / "shared" / "eval" / "seed_questions.jsonl"
 BUILTIN_QUESTIONS = [
     "What did Peskov say about the summit?",
     "What did the EU agree on military training for Ukraine?",

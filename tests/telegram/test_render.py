@@ -35,7 +35,7 @@ from tests.support.fake_bot_api import validate_telegram_html
 
 PROJECT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = PROJECT / "knowledge"
-SEED_QUESTIONS = Path("/work/shared/eval/seed_questions.jsonl")
+SEED_QUESTIONS = PROJECT / "tests" / "data" / "seed_questions.jsonl"
 TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*>")
 # html.escape (quote=True) grows these; everything else keeps its length.
 ESCAPABLE = "<>&\"'"
