@@ -1,7 +1,5 @@
 """The database engine: SQLite by default, PostgreSQL through DATABASE_URL."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Table, event, text
@@ -9,10 +7,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import SQLModel, create_engine
 
 from bot import models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from bot.schema import VERSION_TABLE, upgrade
+from bot.transactions import WRITER
 
 
 def make_engine(database_url: str) -> Engine:
@@ -39,7 +38,10 @@ def make_engine(database_url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # Writers ask for IMMEDIATE: SQLite cannot make a transaction that has already read wait
+        # for the write lock, so a reader-turned-writer fails at once when another one holds it.
+        immediate = connection.get_execution_options().get(WRITER, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
 
@@ -54,12 +56,6 @@ def drop_schema(engine: Engine) -> None:
     SQLModel.metadata.drop_all(engine)
     with engine.begin() as connection:
         connection.execute(text(f"DROP TABLE IF EXISTS {VERSION_TABLE}"))
-
-
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    with Session(engine) as session:
-        yield session
 
 
 _engines: dict[str, Engine] = {}

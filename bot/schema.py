@@ -3,8 +3,8 @@
 A small ordered list of migrations instead of Alembic: the schema is a handful of tables, the
 same code must run on SQLite and PostgreSQL without a separate tool or config, and a new
 database runs the very migrations an old one does, so they are exercised by every test.
-An upgrade runs in one transaction; PostgreSQL takes an advisory lock so that several
-processes starting at once migrate once.
+An upgrade runs in one writing transaction (bot.transactions), so several processes starting
+at once migrate once.
 """
 
 from collections.abc import Callable
@@ -21,13 +21,13 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     inspect,
-    select,
     text,
 )
 from sqlalchemy.engine import Connection, Engine
 
+from bot.transactions import writing
+
 VERSION_TABLE = "schema_version"
-MIGRATION_LOCK = 7_240_519  # any constant shared by every process of this bot
 
 
 def _v1_tables(metadata: MetaData) -> None:
@@ -137,9 +137,7 @@ def current_version(connection: Connection) -> int:
 
 def upgrade(engine: Engine, target: int = LATEST) -> int:
     """Bring the database to `target`; returns the version it was at before."""
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(select(text(f"pg_advisory_xact_lock({MIGRATION_LOCK})")))
+    with writing(engine) as connection:
         before = current_version(connection)
         if VERSION_TABLE not in inspect(connection).get_table_names():
             connection.execute(text(f"CREATE TABLE {VERSION_TABLE} (version INTEGER NOT NULL)"))

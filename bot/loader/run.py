@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.transactions import writing
 from bot.loader.prepare import PreparedPage, prepare
 from bot.loader.store import LoadCache, PageToStore, StoreResult, bump_content_version, known_hashes, store_pages
 from bot.quotes.store import merge_surname_speakers
@@ -136,7 +137,7 @@ def load_paths(
     flush(len(files))
 
     if report.count("loaded"):
-        with engine.begin() as connection:
+        with writing(engine) as connection:
             merge_surname_speakers(connection)
     return report
 
@@ -196,7 +197,7 @@ def _store_batch(engine: Engine, batch: list[_Pending], cache: LoadCache) -> lis
     so only the broken file is lost."""
     pages = [PageToStore(item.page, item.source, item.content_hash, item.known) for item in batch]
     try:
-        with engine.begin() as connection:
+        with writing(engine) as connection:
             cache.checkpoint()
             try:
                 with connection.begin_nested():

@@ -4,7 +4,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
 
 from bot.db import insert_for
-from bot.models import ContentVersion, Quote, Speaker
+from bot.models import Quote, Speaker
 from bot.quotes.extract import ExtractedQuote
 from bot.quotes.extract import Speaker as Said
 
@@ -83,9 +83,6 @@ def store_quotes(
 def merge_surname_speakers(connection: Connection) -> None:
     """A speaker first met as "Biden" becomes "Joe Biden" once the full name is known."""
     table = Speaker.__table__
-    # Write first: on SQLite a transaction that reads and then writes fails when another
-    # process commits in between, while one that starts by writing simply waits its turn.
-    connection.execute(update(ContentVersion.__table__).values(version=ContentVersion.__table__.c.version))
     people = connection.execute(select(table.c.id, table.c.name).where(table.c.kind == "person")).all()
     by_surname: dict[str, list[tuple[int, str]]] = {}
     for speaker_id, name in people:

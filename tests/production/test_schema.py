@@ -1,0 +1,314 @@
+"""Schema versions: a database made by version 1 is upgraded in place, keeping its rows, to the
+schema the models describe; upgrading an up-to-date database changes nothing.
+
+The `engine` fixture creates the latest schema; these tests drop it first and build the old one.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import SQLModel
+
+import bot.schema
+from bot.db import create_schema, drop_schema, make_engine
+from bot.library import build_answerer
+from bot.loader.run import load_paths
+from bot.loader.timestamps import as_utc
+from bot.schema import LATEST, VERSION_TABLE, current_version, upgrade
+
+V1_TABLES = {"coverage", "page", "entry", "summarypoint", "contentversion"}
+V2_TABLES = V1_TABLES | {"speaker", "quote"}
+WHEN = datetime(2022, 2, 21, 13, 11, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def empty(engine: Engine) -> Engine:
+    """The test's database with nothing of the bot in it."""
+    drop_schema(engine)
+    with engine.connect() as connection:
+        assert set(inspect(connection).get_table_names()) & (V2_TABLES | {VERSION_TABLE}) == set()
+    return engine
+
+
+def tables(engine: Engine) -> set[str]:
+    with engine.connect() as connection:
+        return set(inspect(connection).get_table_names())
+
+
+def version(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return current_version(connection)
+
+
+def insert_v1_rows(engine: Engine) -> None:
+    """What version 1 of the bot wrote, written as plain SQL so no model of today is involved.
+    Ids come from the database, as they did for the bot (PostgreSQL's sequences must move on)."""
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO coverage (key, title, address) VALUES "
+            "('world-europe-60454795', 'Ukraine crisis', 'https://feeds.bbci.co.uk/news/live/world-europe-60454795')"
+        ))
+        coverage = connection.execute(text("SELECT id FROM coverage")).scalar_one()
+        connection.execute(text(
+            "INSERT INTO page (coverage_id, source, address, page_number, content_hash, zone) VALUES "
+            "(:coverage, '/old/page-28.txt', 'https://feeds.bbci.co.uk/news/live/world-europe-60454795?page=28', "
+            "28, :hash, 'GMT')"
+        ), {"coverage": coverage, "hash": "ab" * 32})
+        page = connection.execute(text("SELECT id FROM page")).scalar_one()
+        ids = {"coverage": coverage, "page": page}
+        connection.execute(
+            text(
+                "INSERT INTO entry (coverage_id, page_id, fingerprint, page_number, position, title, label, "
+                "published_at, zone, author, author_role, body, address) VALUES "
+                "(:coverage, :page, :fingerprint, 28, :position, :title, :label, :published_at, 'GMT', :author, "
+                ":role, :body, NULL)"
+            ),
+            [
+                {**ids, "fingerprint": "f" * 32, "position": 1, "title": "EU agrees to provide training",
+                 "label": None, "published_at": WHEN, "author": "Jessica Parker", "role": "BBC Brussels correspondent",
+                 "body": "Dmytro Kuleba said the EU agreed.\n\nMore to follow."},
+                {**ids, "fingerprint": "e" * 32, "position": 2, "title": "Kremlin says no plans for summit",
+                 "label": "Breaking", "published_at": None, "author": None, "role": None,
+                 "body": "Peskov said there were no concrete plans."},
+            ],
+        )
+        connection.execute(
+            text("INSERT INTO summarypoint (coverage_id, page_id, fingerprint, position, text, address) "
+                 "VALUES (:coverage, :page, :fingerprint, :position, :text, NULL)"),
+            [
+                {**ids, "fingerprint": "1" * 32, "position": 1, "text": "Russian forces launch an assault"},
+                {**ids, "fingerprint": "2" * 32, "position": 2, "text": "UK and US announce sanctions"},
+            ],
+        )
+        # The bot always writes the one content version row as id 1.
+        connection.execute(text("INSERT INTO contentversion (id, version) VALUES (1, 3)"))
+
+
+def rows(engine: Engine) -> dict[str, list[tuple]]:
+    """Every v1 column of every v1 row, in a comparable form."""
+    out: dict[str, list[tuple]] = {}
+    with engine.connect() as connection:
+        for table, columns in (
+            ("coverage", "id, key, title, address"),
+            ("page", "id, coverage_id, source, address, page_number, content_hash, zone"),
+            ("entry", "id, coverage_id, page_id, fingerprint, page_number, position, title, label, published_at, "
+                      "zone, author, author_role, body, address"),
+            ("summarypoint", "id, coverage_id, page_id, fingerprint, position, text, address"),
+            ("contentversion", "id, version"),
+        ):
+            result = connection.execute(text(f"SELECT {columns} FROM {table} ORDER BY id")).all()
+            out[table] = [tuple(as_utc(v) if isinstance(v, datetime) else v for v in row) for row in result]
+    return out
+
+
+def describe(connection: Connection, only: set[str]) -> dict[str, dict]:
+    """Columns (type, nullability), keys, unique constraints, indexes and foreign keys per table."""
+    inspector = inspect(connection)
+    described = {}
+    for table in sorted(set(inspector.get_table_names()) & only):
+        described[table] = {
+            "columns": {
+                column["name"]: (str(column["type"].compile(dialect=connection.dialect)), column["nullable"])
+                for column in inspector.get_columns(table)
+            },
+            "primary key": inspector.get_pk_constraint(table)["constrained_columns"],
+            "unique": sorted(tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)),
+            "indexes": sorted((tuple(i["column_names"]), bool(i["unique"])) for i in inspector.get_indexes(table)),
+            "foreign keys": sorted(
+                (tuple(f["constrained_columns"]), f["referred_table"], tuple(f["referred_columns"]))
+                for f in inspector.get_foreign_keys(table)
+            ),
+        }
+    return described
+
+
+@pytest.fixture
+def reference_schema(engine: Engine) -> Iterator[dict[str, dict]]:
+    """What SQLModel.metadata.create_all makes, on the same kind of database, described."""
+    if engine.dialect.name == "sqlite":
+        reference = make_engine("sqlite://")
+        try:
+            SQLModel.metadata.create_all(reference)
+            with reference.connect() as connection:
+                yield describe(connection, V2_TABLES)
+        finally:
+            reference.dispose()
+        return
+    schema = f"newsdesk_ref_{uuid.uuid4().hex[:12]}"
+    with engine.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(f'SET LOCAL search_path TO "{schema}"'))
+            SQLModel.metadata.create_all(connection)
+            yield describe(connection, V2_TABLES)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+
+
+def test_version_1_is_what_the_first_release_made(empty: Engine) -> None:
+    assert upgrade(empty, target=1) == 0
+    assert version(empty) == 1
+    assert tables(empty) == V1_TABLES | {VERSION_TABLE}
+    with empty.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("summarypoint")}
+    assert "kind" not in columns
+
+
+def test_upgrading_version_1_keeps_its_rows(empty: Engine) -> None:
+    upgrade(empty, target=1)
+    insert_v1_rows(empty)
+    before = rows(empty)
+    assert len(before["entry"]) == 2 and len(before["summarypoint"]) == 2
+
+    assert upgrade(empty) == 1
+    assert version(empty) == LATEST
+    assert tables(empty) == V2_TABLES | {VERSION_TABLE}
+    assert rows(empty) == before
+    with empty.connect() as connection:
+        kinds = connection.execute(text("SELECT kind FROM summarypoint ORDER BY id")).scalars().all()
+        assert kinds == ["summary", "summary"]
+        assert connection.execute(text("SELECT count(*) FROM speaker")).scalar_one() == 0
+        assert connection.execute(text("SELECT count(*) FROM quote")).scalar_one() == 0
+        assert connection.execute(text(f"SELECT count(*) FROM {VERSION_TABLE}")).scalar_one() == 1
+
+
+def test_the_upgraded_database_is_used_as_is(empty: Engine, seed_page: Path) -> None:
+    """After the upgrade the bot reads the old rows and loads new pages on top of them."""
+    upgrade(empty, target=1)
+    insert_v1_rows(empty)
+    create_schema(empty)  # what the bot does at start
+    answerer = build_answerer(empty)
+    assert {d.title for d in answerer.documents if d.kind == "entry"} == {
+        "EU agrees to provide training", "Kremlin says no plans for summit"
+    }
+    assert {d.kind for d in answerer.documents if d.kind != "entry"} == {"summary"}
+
+    report = load_paths(empty, [seed_page])
+    assert [o.status for o in report.outcomes] == ["loaded"] and report.outcomes[0].new_entries == 20
+    with empty.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM entry")).scalar_one() == 22
+        assert connection.execute(text("SELECT count(*) FROM quote")).scalar_one() > 0
+        assert connection.execute(text("SELECT version FROM contentversion")).scalar_one() == 4
+
+
+def test_the_upgraded_schema_matches_the_models(empty: Engine, reference_schema: dict[str, dict]) -> None:
+    upgrade(empty, target=1)
+    upgrade(empty)
+    with empty.connect() as connection:
+        migrated = describe(connection, V2_TABLES)
+    assert set(migrated) == set(reference_schema) == V2_TABLES
+    for table in sorted(V2_TABLES):
+        assert migrated[table] == reference_schema[table], table
+
+
+def test_a_new_database_gets_the_schema_the_models_describe(empty: Engine, reference_schema: dict[str, dict]) -> None:
+    create_schema(empty)
+    with empty.connect() as connection:
+        assert describe(connection, V2_TABLES) == reference_schema
+
+
+def test_a_version_1_database_made_before_versioning_is_upgraded(empty: Engine) -> None:
+    """Databases of the first release have the tables but no version table."""
+    upgrade(empty, target=1)
+    insert_v1_rows(empty)
+    with empty.begin() as connection:
+        connection.execute(text(f"DROP TABLE {VERSION_TABLE}"))
+    assert version(empty) == 1
+    before = rows(empty)
+    assert upgrade(empty) == 1
+    assert version(empty) == LATEST
+    assert rows(empty) == before
+
+
+def test_upgrading_twice_changes_nothing(empty: Engine) -> None:
+    upgrade(empty, target=1)
+    insert_v1_rows(empty)
+    upgrade(empty)
+    with empty.connect() as connection:
+        schema = describe(connection, V2_TABLES | {VERSION_TABLE})
+    data = rows(empty)
+    assert upgrade(empty) == LATEST
+    assert upgrade(empty) == LATEST
+    create_schema(empty)
+    assert version(empty) == LATEST
+    with empty.connect() as connection:
+        assert describe(connection, V2_TABLES | {VERSION_TABLE}) == schema
+        assert connection.execute(text(f"SELECT count(*) FROM {VERSION_TABLE}")).scalar_one() == 1
+    assert rows(empty) == data
+
+
+def test_an_interrupted_upgrade_changes_nothing_and_can_be_retried(empty: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    upgrade(empty, target=1)
+    insert_v1_rows(empty)
+    before = rows(empty)
+    real = bot.schema.MIGRATIONS[2]
+
+    def interrupted(connection: Connection) -> None:
+        real(connection)
+        raise RuntimeError("the process was stopped half-way")
+
+    monkeypatch.setitem(bot.schema.MIGRATIONS, 2, interrupted)
+    with pytest.raises(RuntimeError):
+        upgrade(empty)
+    assert version(empty) == 1
+    assert tables(empty) == V1_TABLES | {VERSION_TABLE}  # the new tables went with the transaction
+    with empty.connect() as connection:
+        assert "kind" not in {c["name"] for c in inspect(connection).get_columns("summarypoint")}
+
+    monkeypatch.setitem(bot.schema.MIGRATIONS, 2, real)
+    assert upgrade(empty) == 1
+    assert version(empty) == LATEST
+    assert rows(empty) == before
+
+
+def test_several_processes_upgrading_at_once_migrate_once(
+    request: pytest.FixtureRequest, empty: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """Bots and loaders started together on a version 1 database: one migrates, all carry on."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}" if empty.dialect.name == "sqlite" else database_url
+    first = make_engine(url)
+    engines = [make_engine(url) for _ in range(4)]
+    try:
+        if empty.dialect.name == "sqlite":
+            drop_schema(first)
+        upgrade(first, target=1)
+        insert_v1_rows(first)
+        before = rows(first)
+        barrier = threading.Barrier(len(engines))
+        errors: list[str] = []
+
+        def start(engine: Engine) -> None:
+            barrier.wait()
+            try:
+                create_schema(engine)
+            except Exception as exc:  # noqa: BLE001 - every failure is the finding
+                errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+
+        threads = [threading.Thread(target=start, args=(engine,)) for engine in engines]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert errors == []
+        assert version(first) == LATEST
+        assert rows(first) == before
+        with first.connect() as connection:
+            assert connection.execute(text(f"SELECT count(*) FROM {VERSION_TABLE}")).scalar_one() == 1
+    finally:
+        for engine in engines:
+            engine.dispose()
+        if first.dialect.name == "sqlite":
+            drop_schema(first)
+        first.dispose()
+
+
