@@ -141,6 +141,8 @@ def _run(args: argparse.Namespace) -> int:
     if settings.telegram_bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
         return 2
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
     from telegram.error import InvalidToken
 
     from bot.logging_setup import configure_logging
@@ -153,6 +155,11 @@ def _run(args: argparse.Namespace) -> int:
         # python-telegram-bot's own message repeats the token: never let it reach the terminal.
         print("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather (/token) and try again.", file=sys.stderr)
         return 2
+    except SQLAlchemyError as exc:
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"The database at {where} cannot be used: {reason}", file=sys.stderr)
+        return 1
     except Exception:
         logging.getLogger("bot").exception("the bot stopped on an error")
         return 1

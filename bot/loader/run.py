@@ -117,6 +117,8 @@ def load_paths(
         if batch:
             for done in _store_batch(engine, batch, cache):
                 outcomes[done.path_index] = done.outcome
+            for item in batch:
+                item.page = None  # stored: let the parsed page go
             batch = []
         for position in range(announced, up_to):
             report.outcomes.append(outcomes[position])

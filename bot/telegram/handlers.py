@@ -14,7 +14,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import NetworkError, TelegramError
+from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -55,18 +55,37 @@ async def current_answerer(context: ContextTypes.DEFAULT_TYPE) -> Answerer:
     return await asyncio.to_thread(library(context).answerer)
 
 
+SEND_ATTEMPTS = 4
+
+
 async def reply_answer(message: Message, answer: Answer) -> None:
     messages = split_messages(answer_blocks(answer))
     keyboard = more_keyboard(answer.more)
     for index, text in enumerate(messages):
         last = index == len(messages) - 1
-        await message.reply_text(
-            text,
-            parse_mode=ParseMode.HTML,
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-            reply_markup=keyboard if last else None,
-            do_quote=False,
+        await _send_with_retries(
+            lambda: message.reply_text(
+                text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=keyboard if last else None,
+                do_quote=False,
+            )
         )
+
+
+async def _send_with_retries(send) -> None:
+    """A reply worked out while Telegram was briefly away is sent once it is back (flood
+    limits are the rate limiter's business; this is for lost connections)."""
+    for attempt in range(SEND_ATTEMPTS):
+        try:
+            await send()
+            return
+        except (NetworkError, TimedOut) as exc:
+            if isinstance(exc, BadRequest) or attempt == SEND_ATTEMPTS - 1:
+                raise
+            log.warning("sending failed (%s); trying again", exc.__class__.__name__)
+            await asyncio.sleep(2**attempt)
 
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:

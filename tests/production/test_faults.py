@@ -163,7 +163,7 @@ def test_flood_limit_on_send_message_is_waited_out(bot: BotProcess) -> None:
 
 def test_send_failure_gives_an_apology_and_a_log_line_without_the_token(bot: BotProcess) -> None:
     api, chat = bot.api, new_chat()
-    api.fail_next("sendMessage", status=500)
+    api.fail_next("sendMessage", status=500, times=4)  # the answer fails on every attempt
     (reply,) = bot.converse(chat, PESKOV)
     assert reply["text"] == SORRY
     log = bot.wait_log("Internal Server Error")

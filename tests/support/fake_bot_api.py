@@ -41,6 +41,7 @@ _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _TAG_RE = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 _ATTR_RE = re.compile(r"""([a-zA-Z_-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _ENTITY_RE = re.compile(r"&(#[xX][0-9a-fA-F]+|#[0-9]+|[a-zA-Z][a-zA-Z0-9]*);")
+_PLAIN_RE = re.compile(r"[^<&]+")  # a run of text that is neither a tag nor an entity
 # String fields that stay strings; all others are JSON-decoded when possible, because PTB
 # form-encodes ints as "123" and nested objects (reply_markup, results, ...) as JSON strings
 # (which Telegram also accepts inside JSON bodies).
@@ -94,7 +95,10 @@ def _parse_html(text: str) -> tuple[str, str | None]:
             else:
                 return "", f'Unsupported HTML entity "&{ent};" {at()}'
             i = m.end()
-        else:
+        elif m := _PLAIN_RE.match(text, i):  # whole runs at once: linear, and cheap per byte
+            out.append(m[0])
+            i = m.end()
+        else:  # a bare "&"
             out.append(text[i])
             i += 1
     if stack:
@@ -159,6 +163,11 @@ class FakeBotApi:
         self._lock = threading.RLock()  # guards the state below, shared with test threads
         self._calls: list[tuple[str, Params]] = []
         self._succeeded: list[tuple[str, Params]] = []
+        # The same calls indexed by lower-cased method and by (method, chat_id), so that
+        # successful_calls / sent_messages cost O(answer) rather than O(all calls so far).
+        self._by_method: dict[str, list[Params]] = {}
+        self._by_method_chat: dict[tuple[str, Any], list[Params]] = {}
+        self._listeners: list[Callable[[str, Params], None]] = []
         self._errors: list[str] = []
         self._updates: list[Params] = []
         self._next_update_id = 1
@@ -305,8 +314,37 @@ class FakeBotApi:
                 self._errors.append(f"{name}: {description}")
             return _error(status, description)
         with self._lock:
-            self._succeeded.append((name, params))
+            self._record_success(name, params)
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(name, params)
         return web.json_response({"ok": True, "result": result})
+
+    def _record_success(self, name: str, params: Params) -> None:
+        """Append to the call log and its indexes (caller holds the lock)."""
+        self._succeeded.append((name, params))
+        method = name.lower()
+        self._by_method.setdefault(method, []).append(params)
+        chat_id = params.get("chat_id")
+        if chat_id is not None:
+            try:
+                self._by_method_chat.setdefault((method, chat_id), []).append(params)
+            except TypeError:  # an unhashable chat_id: only found by a scan, see successful_calls
+                pass
+
+    def add_listener(self, listener: Callable[[str, Params], None]) -> Callable[[], None]:
+        """Call ``listener(method, params)`` from the server thread after each successful call
+        (``sendMessage`` params include the assigned ``message_id``), as soon as it is recorded
+        and before the bot gets the response, so waiters need not poll. Keep it quick and
+        non-blocking: it runs on the server's event loop. Returns a function removing it."""
+        with self._lock:
+            self._listeners.append(listener)
+
+        def remove() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+        return remove
 
     @staticmethod
     async def _read_params(request: web.Request) -> Params:
@@ -510,9 +548,14 @@ class FakeBotApi:
 
     def successful_calls(self, method: str, chat_id: Any = None) -> list[Params]:
         """Params of calls to ``method`` that were answered ok, optionally for one chat."""
+        method = method.lower()
         with self._lock:
-            return [p for name, p in self._succeeded if name.lower() == method.lower()
-                    and (chat_id is None or p.get("chat_id") == chat_id)]
+            if chat_id is None:
+                return list(self._by_method.get(method, ()))
+            try:
+                return list(self._by_method_chat.get((method, chat_id), ()))
+            except TypeError:  # unhashable chat_id: compare with every call, as Telegram would not
+                return [p for p in self._by_method.get(method, ()) if p.get("chat_id") == chat_id]
 
     def sent_messages(self, chat_id: Any = None) -> list[Params]:
         """sendMessage params (JSON fields decoded) plus the ``message_id`` the fake assigned."""
