@@ -179,9 +179,9 @@ def _read(path: Path) -> bytes | FileOutcome:
 def _prepare_each(raws: list[bytes], workers: int | None) -> Iterator[PreparedPage | str]:
     """Prepared pages in order, as they are ready."""
     workers = workers if workers is not None else min(os.cpu_count() or 1, 4)
-    # Worker processes are forked, which is only safe while this process runs a single thread
-    # (the command line); inside the running bot, the few changed files are prepared here.
-    if workers <= 1 or len(raws) < PARALLEL_FROM or threading.active_count() > 1:
+    # Worker processes are forked: done from the main thread (the command line, scripts), never
+    # from the running bot's worker threads, which prepare their few changed files themselves.
+    if workers <= 1 or len(raws) < PARALLEL_FROM or threading.current_thread() is not threading.main_thread():
         yield from (prepare(raw) for raw in raws)
         return
     done = 0
