@@ -7,12 +7,21 @@ one after the other: a user sends the next question only once the whole reply to
 one has arrived, and all users run at the same time (one thread each).
 
 Latency of a question = time from the user's message being queued for getUpdates to the first
-sendMessage of the reply reaching the stand-in API (detected by a 5 ms poll). Every reply is
-also compared with what the shared answer code renders for that question, so a reply that went
-to the wrong chat, or an apology instead of an answer, counts as a failure.
+sendMessage of the reply being accepted by the stand-in API. Nothing polls: the stand-in calls a
+listener for every accepted request, which stamps the time and wakes that chat's user thread, so
+the harness (same process as the stand-in) stays cheap and leaves the cores to the bot. Every
+reply is also compared with what the shared answer code renders for that question, so a reply
+that went to the wrong chat, or an apology instead of an answer, counts as a failure.
 
 Usage:  .venv/bin/python bench/telegram_load.py [--users 50] [--questions 20] [--timeout 120]
+        [--sends-per-second 1000] [--think-time 0] [--cprofile /tmp/bot.prof]
 Exit status: 0 all answered correctly; 1 something unanswered, wrong or rejected; 2 no start.
+
+With no think time the load is closed-loop: USERS questions are always in flight, so by Little's
+law the mean latency is about USERS / (replies per second) -- 50 users at 100 replies/s means about
+500 ms mean latency, whatever the bot does. --think-time T makes each user pause T seconds after
+a reply before asking again, which caps the offered load at USERS / T questions/s and so measures
+latency at a given load (e.g. --think-time 0.5 offers at most 100 questions/s with 50 users).
 
 The per-user question limit (QUESTIONS_PER_MINUTE) is raised to the questions per user if it
 is lower, so it does not cut the load short.
@@ -82,38 +91,46 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
+class Mailbox:
+    """What the bot sent to one chat, with arrival times; its user thread sleeps on `cond`."""
+
+    def __init__(self) -> None:
+        self.cond = threading.Condition(threading.Lock())
+        self.messages: list[tuple[float, dict]] = []
+
+
 class Inbox:
-    """One thread reads what the bot sent (in order) and hands it to each chat's waiter."""
+    """Event-driven delivery: the stand-in API calls `on_call` (in its server thread) for every
+    accepted request; a sendMessage is stamped and handed to its chat's mailbox, waking only the
+    one user thread waiting there. No polling, no scans of the stand-in's call log."""
 
-    def __init__(self, api: FakeBotApi):
-        self.api = api
-        self.seen = 0
-        self.by_chat: dict[int, list[tuple[float, dict]]] = defaultdict(list)
-        self.cond = threading.Condition()
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="inbox", daemon=True)
+    def __init__(self, chats: list[int]):
+        self.boxes = {chat: Mailbox() for chat in chats}
+        self.strays: list[dict] = []  # messages to chats no simulated user is in
 
-    def _run(self) -> None:
-        while not self.stopping.is_set():
-            messages = self.api.sent_messages()  # in the order the fake accepted them
-            if len(messages) > self.seen:
-                now = time.perf_counter()
-                with self.cond:
-                    for message in messages[self.seen:]:
-                        self.by_chat[message["chat_id"]].append((now, message))
-                    self.seen = len(messages)
-                    self.cond.notify_all()
-            time.sleep(0.005)
+    def on_call(self, method: str, params: dict) -> None:
+        if method != "sendMessage":
+            return
+        now = time.perf_counter()
+        box = self.boxes.get(params.get("chat_id"))
+        if box is None:
+            self.strays.append(params)
+            return
+        with box.cond:
+            box.messages.append((now, params))
+            box.cond.notify()
 
     def count(self, chat_id: int) -> int:
-        with self.cond:
-            return len(self.by_chat[chat_id])
+        box = self.boxes[chat_id]
+        with box.cond:
+            return len(box.messages)
 
     def wait(self, chat_id: int, count: int, deadline: float) -> list[tuple[float, dict]]:
-        with self.cond:
-            self.cond.wait_for(lambda: len(self.by_chat[chat_id]) >= count,
-                               timeout=max(0.0, deadline - time.perf_counter()))
-            return list(self.by_chat[chat_id])
+        box = self.boxes[chat_id]
+        with box.cond:
+            box.cond.wait_for(lambda: len(box.messages) >= count,
+                              timeout=max(0.0, deadline - time.perf_counter()))
+            return list(box.messages)
 
 
 @dataclass
@@ -129,9 +146,11 @@ class UserResult:
 
 def simulate_user(api: FakeBotApi, inbox: Inbox, chat_id: int, questions: list[str],
                   expected: dict[str, list[str]], start: threading.Barrier, deadline: float,
-                  result: UserResult) -> None:
+                  result: UserResult, think_time: float = 0.0) -> None:
     start.wait()
-    for question in questions:
+    for number, question in enumerate(questions):
+        if think_time and number:
+            time.sleep(think_time)
         if time.perf_counter() >= deadline:
             result.unanswered.append(question)
             continue
@@ -158,7 +177,7 @@ def simulate_user(api: FakeBotApi, inbox: Inbox, chat_id: int, questions: list[s
 
 
 def start_bot(
-    api: FakeBotApi, workdir: Path, per_user: int, sends_per_second: float
+    api: FakeBotApi, workdir: Path, per_user: int, sends_per_second: float, cprofile: Path | None = None
 ) -> tuple[subprocess.Popen, Path, str]:
     database_url = f"sqlite:///{workdir / 'bot.db'}"
     known = {name.upper() for name in Settings.model_fields}  # no developer setting leaks in
@@ -176,7 +195,10 @@ def start_bot(
     )
     log_path = workdir / "bot.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=workdir, env=env,
+        # With --cprofile the bot runs under cProfile; SIGTERM stops PTB's polling cleanly, so the
+        # profile is written when the process exits.
+        profiler = ["-m", "cProfile", "-o", str(cprofile)] if cprofile else []
+        proc = subprocess.Popen([sys.executable, *profiler, "-m", "bot", "run"], cwd=workdir, env=env,
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     return proc, log_path, database_url
 
@@ -203,6 +225,16 @@ def process_usage(pid: int) -> tuple[float, float]:
         return math.nan, math.nan
 
 
+def machine_busy() -> float:
+    """CPU seconds all processes have used on this machine (busy time in /proc/stat); nan elsewhere."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")  # guest time is already in user
+    except (OSError, ValueError, IndexError):
+        return math.nan
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
@@ -213,7 +245,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the bot's send rate limit (TELEGRAM_MAX_SENDS_PER_SECOND); 1000 measures the bot itself, "
         "30 is Telegram's own limit for an ordinary bot",
     )
+    parser.add_argument("--think-time", type=float, default=0.0, metavar="SECONDS",
+                        help="pause after each reply before the next question (0: closed loop at full speed)")
     parser.add_argument("--start-timeout", type=float, default=90, help="seconds for the bot to start")
+    parser.add_argument("--cprofile", type=Path, metavar="FILE",
+                        help="run the bot under cProfile and write its profile to FILE (slows the bot)")
     args = parser.parse_args(argv)
 
     pool = load_questions()
@@ -222,7 +258,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="telegram-load-") as tmp, FakeBotApi() as api:
         workdir = Path(tmp)
-        proc, log_path, database_url = start_bot(api, workdir, args.questions, args.sends_per_second)
+        cprofile = args.cprofile.resolve() if args.cprofile else None
+        proc, log_path, database_url = start_bot(api, workdir, args.questions, args.sends_per_second, cprofile)
         try:
             started = time.perf_counter()
             try:
@@ -243,25 +280,30 @@ def main(argv: list[str] | None = None) -> int:
             engine.dispose()
             expected = {q: split_messages(answer_blocks(answerer.answer(q))) for q in set(pool)}
 
-            cpu_before, _ = process_usage(proc.pid)
-            inbox = Inbox(api)
-            inbox.thread.start()
+            inbox = Inbox(list(plans))
+            remove_listener = api.add_listener(inbox.on_call)
             results = {chat: UserResult() for chat in plans}
             barrier = threading.Barrier(len(plans) + 1)
             t0 = time.perf_counter()
             deadline = t0 + args.timeout
             threads = [threading.Thread(target=simulate_user, name=f"user-{chat}", daemon=True,
-                                        args=(api, inbox, chat, plan, expected, barrier, deadline, results[chat]))
+                                        args=(api, inbox, chat, plan, expected, barrier, deadline, results[chat],
+                                              args.think_time))
                        for chat, plan in plans.items()]
             for thread in threads:
                 thread.start()
             barrier.wait()
             t0 = time.perf_counter()
+            cpu_before, _ = process_usage(proc.pid)
+            own_cpu_before = time.process_time()
+            busy_before = machine_busy()
             for thread in threads:
                 thread.join(max(0.0, deadline - time.perf_counter()) + 5)
             elapsed = time.perf_counter() - t0
-            inbox.stopping.set()
             cpu_after, rss = process_usage(proc.pid)
+            own_cpu = time.process_time() - own_cpu_before
+            others = machine_busy() - busy_before - own_cpu - (cpu_after - cpu_before)
+            remove_listener()
             alive = proc.poll() is None
         finally:
             stop_bot(proc)
@@ -281,7 +323,8 @@ def main(argv: list[str] | None = None) -> int:
     multi = sum(1 for plan in plans.values() for q in plan if len(expected[q]) > 1)
 
     rows = [
-        ("users x questions", f"{args.users} x {args.questions} ({len(set(pool))} distinct questions)"),
+        ("users x questions", f"{args.users} x {args.questions} ({len(set(pool))} distinct questions)"
+                              + (f", think time {args.think_time:g} s" if args.think_time else "")),
         ("bot start-up", f"{startup:.2f} s (load knowledge/, build index, register commands)"),
         ("replies received / expected", f"{answered} / {total}"),
         ("  of which multi-message", str(multi)),
@@ -301,7 +344,13 @@ def main(argv: list[str] | None = None) -> int:
     if complete and multi:
         rows.append(("complete-reply p95", f"{percentile(complete, 95) * 1000:.0f} ms"))
     rows += [
-        ("bot CPU during load", f"{cpu_after - cpu_before:.1f} s"),
+        ("bot CPU during load", f"{cpu_after - cpu_before:.1f} s"
+                                f" ({(cpu_after - cpu_before) / elapsed * 100:.0f}% of one core)" if elapsed else "n/a"),
+        ("bot CPU per answer", f"{(cpu_after - cpu_before) / answered * 1000:.1f} ms" if answered else "n/a"),
+        ("harness + stand-in API CPU", f"{own_cpu:.1f} s" + (f" ({own_cpu / elapsed * 100:.0f}% of one core)"
+                                                          if elapsed else "")),
+        ("other processes' CPU", f"{others:.1f} s ({others / elapsed * 100:.0f}% of one core; "
+                                 f"{os.cpu_count()} cores in all)" if elapsed and not math.isnan(others) else "n/a"),
         ("bot resident memory", f"{rss:.0f} MiB"),
     ]
     width = max(len(name) for name, _ in rows)
@@ -311,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<{width}}  {value}")
     print("-" * (width + 40))
 
-    failed = bool(unanswered or wrong or apologies or api_errors or not alive)
+    strays = inbox.strays
+    failed = bool(unanswered or wrong or apologies or api_errors or strays or not alive)
     if unanswered:
         print(f"FAIL: {len(unanswered)} question(s) unanswered within {args.timeout:.0f} s, e.g. "
               f"chat {unanswered[0][0]}: {unanswered[0][1]!r}")
@@ -319,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FAIL: {len(wrong)} repl(ies) differ from the expected answer, e.g. {wrong[0]!r}")
     if apologies:
         print(f"FAIL: {apologies} apology message(s) instead of answers")
+    if strays:
+        print(f"FAIL: {len(strays)} message(s) sent to chats no user was in, e.g. chat {strays[0].get('chat_id')}")
     if api_errors:
         print(f"FAIL: the API rejected {len(api_errors)} request(s), e.g. {api_errors[0]}")
     if failed:

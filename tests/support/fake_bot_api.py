@@ -554,7 +554,7 @@ class FakeBotApi:
                 return list(self._by_method.get(method, ()))
             try:
                 return list(self._by_method_chat.get((method, chat_id), ()))
-            except TypeError:  # unhashable chat_id: compare with every call, as Telegram would not
+            except TypeError:  # an unhashable chat_id: fall back to comparing it with every call
                 return [p for p in self._by_method.get(method, ()) if p.get("chat_id") == chat_id]
 
     def sent_messages(self, chat_id: Any = None) -> list[Params]:
