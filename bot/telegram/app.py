@@ -33,8 +33,10 @@ def build_application(settings: Settings, library: Library) -> Application:
         ApplicationBuilder()
         .token(token)
         .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_sends_per_second, max_retries=5))
-        # One slow answer must never hold up another chat.
-        .concurrent_updates(True)
+        # One slow answer must never hold up another chat; 16 at a time keeps the HTTP pool's
+        # bookkeeping short and the order close to first come, first served.
+        .concurrent_updates(16)
+        .connection_pool_size(32)
         .post_init(_post_init)
     )
     if settings.telegram_api_base_url:

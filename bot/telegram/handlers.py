@@ -88,17 +88,34 @@ async def _send_with_retries(send) -> None:
             await asyncio.sleep(2**attempt)
 
 
+TYPING_AFTER = 0.5  # seconds: quicker answers arrive before "typing…" would be seen
+
+
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     message = update.effective_message
-    # "typing…" goes out while the answer is being worked out, not before.
-    typing = asyncio.create_task(context.bot.send_chat_action(message.chat_id, ChatAction.TYPING))
-    answerer = await current_answerer(context)
-    answer = await asyncio.to_thread(answerer.answer, question)
-    try:
-        await typing
-    except TelegramError:
-        log.warning("could not show 'typing'", exc_info=True)
+
+    async def work() -> Answer:
+        answerer = await current_answerer(context)
+        return await asyncio.to_thread(answerer.answer, question)
+
+    answer = await while_typing(context, message.chat_id, work())
     await reply_answer(message, answer)
+
+
+async def while_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, work):
+    """Run `work`, showing "typing…" if it takes long enough for the user to notice.
+
+    Most answers take milliseconds; sending the action anyway would double the requests the
+    bot makes against Telegram's rate limits for nothing the user could see.
+    """
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=TYPING_AFTER)
+    if not done:
+        try:
+            await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        except TelegramError:
+            log.warning("could not show 'typing'", exc_info=True)
+    return await task
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,9 +186,11 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not args:
         await update.effective_message.reply_text("Usage: /who NAME [TOPIC], e.g. /who Kuleba sanctions")
         return
-    await context.bot.send_chat_action(update.effective_message.chat_id, ChatAction.TYPING)
-    answerer = await current_answerer(context)
-    answer = await asyncio.to_thread(answerer.who_from_words, args)
+    async def work() -> Answer:
+        answerer = await current_answerer(context)
+        return await asyncio.to_thread(answerer.who_from_words, args)
+
+    answer = await while_typing(context, update.effective_message.chat_id, work())
     await reply_answer(update.effective_message, answer)
 
 
