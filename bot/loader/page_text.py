@@ -306,7 +306,8 @@ def _clean_body(texts: list[str], entry: ParsedEntry) -> list[str]:
             continue
         if lowered in DROP_LINES or IMAGE_SOURCE.search(text) or EMBED_NOTICE.match(text):
             continue
-        text = LINK_MARKER.sub("", LINK_MARKER_GLUED.sub(" ", text))
+        if ", external" in text:
+            text = LINK_MARKER.sub("", LINK_MARKER_GLUED.sub(" ", text))
         if lowered.startswith("quote message:"):
             text = text.split(":", 1)[1].strip()
         bullet = BULLET.match(text)
