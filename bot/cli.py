@@ -72,6 +72,10 @@ def _engine():
     return get_engine(get_settings().database_url)
 
 
+def _print(answer, as_json: bool) -> None:
+    print(answer_json(answer) if as_json else answer_text(answer), flush=True)
+
+
 def _load(args: argparse.Namespace) -> int:
     paths = args.paths or [get_settings().knowledge_dir]
     missing = [p for p in paths if not p.exists()]
@@ -112,7 +116,7 @@ def _ask(args: argparse.Namespace) -> int:
             questions = [line.rstrip("\n") for line in source if line.strip()]
     for question in questions:
         answer = answerer.answer(question)
-        print(answer_json(answer) if args.json else answer_text(answer), flush=True)
+        _print(answer, args.json)
         if not args.json and len(questions) > 1:
             print()
     return 0
@@ -120,13 +124,13 @@ def _ask(args: argparse.Namespace) -> int:
 
 def _latest(args: argparse.Namespace) -> int:
     answer = build_answerer(_engine()).latest(max(1, min(args.count, 20)))
-    print(answer_json(answer) if args.json else answer_text(answer))
+    _print(answer, args.json)
     return 0
 
 
 def _summary(args: argparse.Namespace) -> int:
     answer = build_answerer(_engine()).key_points()
-    print(answer_json(answer) if args.json else answer_text(answer))
+    _print(answer, args.json)
     return 0
 
 
@@ -168,7 +172,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _who(args: argparse.Namespace) -> int:
     answer = build_answerer(_engine()).who(args.name, " ".join(args.topic))
-    print(answer_json(answer) if args.json else answer_text(answer))
+    _print(answer, args.json)
     return 0
 
 

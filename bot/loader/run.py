@@ -239,8 +239,3 @@ def _loaded(item: _Pending, result: StoreResult) -> FileOutcome:
         new_summary_points=result.new_summary_points,
         warnings=item.page.parsed.warnings,
     )
-
-
-def load_file(engine: Engine, path: Path) -> FileOutcome:
-    """Load one file (see `load_paths`)."""
-    return load_paths(engine, [path]).outcomes[0]

@@ -30,10 +30,6 @@ class CoverageWatcher:
                 changed[path] = signature
         return changed
 
-    def remember(self, files: dict[Path, tuple[int, int]]) -> None:
-        """Treat these files as loaded in their present state."""
-        self._seen.update(files)
-
     def poll(self) -> LoadReport | None:
         """Load what changed since the last call; None when nothing did. A file the database
         could not take is tried again next time; a file that cannot be parsed waits for a change."""

@@ -283,7 +283,6 @@ SUBJECT_FILLER = re.compile(
     r"on \w+day|this \w+|last \w+))+$",
     re.IGNORECASE,
 )
-SUBJECT_WORD = re.compile(r"^(?:the|[A-Z][\w'’.-]*|[\w-]+)$")
 
 
 CLAUSE_WORDS = {

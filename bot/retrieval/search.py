@@ -68,8 +68,12 @@ class Searcher:
         self.recency_rank = np.zeros(index.size, dtype=np.float32)
         for rank, doc in enumerate(self.newest):
             self.recency_rank[doc] = rank
-        self.has_figure = np.array([bool(FIGURE.search(d.plain_text)) for d in documents], dtype=bool)
-        self.has_money = np.array([bool(MONEY.search(d.plain_text)) for d in documents], dtype=bool)
+        self.has_figure = np.zeros(index.size, dtype=bool)
+        self.has_money = np.zeros(index.size, dtype=bool)
+        for i, document in enumerate(documents):
+            text = document.plain_text
+            self.has_figure[i] = FIGURE.search(text) is not None
+            self.has_money[i] = MONEY.search(text) is not None
         self.is_summary = np.array([d.kind != "entry" for d in documents], dtype=bool)
         self._passage_cache: dict[int, list[frozenset[str]]] = {}
         self.minute_of_day = np.full(index.size, -1, dtype=np.int32)
