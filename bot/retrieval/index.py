@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.memory import release_free_memory
 from bot.retrieval.documents import Document
 from bot.retrieval.postings import build_postings
 from bot.retrieval.spelling import Speller
@@ -45,6 +46,8 @@ class SearchIndex:
         self.postings_weights = built.weights
         self.max_idf = float(math.log1p((self.size + 0.5) / 0.5)) if self.size else 1.0
         self.speller = Speller(dict(built.surface), STOPWORDS)
+        del built
+        release_free_memory()
 
     def term_id(self, term: str) -> int | None:
         """A stem's id, or for a pair "a b" the id of that pair; None when the coverage has neither."""

@@ -22,7 +22,6 @@ FIELDS = (("title", 2.5, 0.5), ("body", 1.0, 0.75), ("author", 2.0, 0.0))
 PAIR_FIELDS = (0, 1)  # author names are not phrases worth matching
 CHUNK = 5_000
 _NO_TERM = -1
-_SHIFT = np.int64(32)
 
 
 @dataclass
@@ -38,7 +37,7 @@ class Postings:
 
 @dataclass
 class _Chunk:
-    terms: np.ndarray  # unigram term ids, or pair keys (int64) before pairs are numbered
+    terms: np.ndarray  # term ids (int32); pair keys (int64) until pairs are numbered
     docs: np.ndarray
     counts: np.ndarray  # (rows, 3) uint8: occurrences in title, body, author
 
@@ -85,13 +84,13 @@ def build_postings(documents: list[Document]) -> Postings:
                     pair_keys.extend((a << 32) | b for a, b in zip(ids, ids[1:]))
                     pair_docs.extend(array("i", [index]) * (len(ids) - 1))
                     pair_fields.extend(array("b", [field]) * (len(ids) - 1))
-        unigrams.append(_reduce(np.frombuffer(terms, np.int32).astype(np.int64), docs, fields))
+        unigrams.append(_reduce(np.frombuffer(terms, np.int32), docs, fields))
         pairs.append(_reduce(np.frombuffer(pair_keys, np.int64), pair_docs, pair_fields))
 
     vocabulary = len(term_ids)
     pair_vocabulary = np.unique(np.concatenate([c.terms for c in pairs])) if pairs else np.empty(0, np.int64)
     for chunk in pairs:
-        chunk.terms = vocabulary + np.searchsorted(pair_vocabulary, chunk.terms)
+        chunk.terms = (vocabulary + np.searchsorted(pair_vocabulary, chunk.terms)).astype(np.int32)
     chunks = unigrams + pairs
     del unigrams, pairs
     total_terms = vocabulary + len(pair_vocabulary)
