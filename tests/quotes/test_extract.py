@@ -77,3 +77,40 @@ def test_speaker_known_from_the_coverage_resolves_a_surname():
 def test_older_pages_quote_message_lines():
     quotes = said(["They're going to squirrel away £22m of taxpayer's money on some grandiose scheme.\" from James Airey"])
     assert quotes[0][0] == "James Airey"
+
+
+def test_a_body_of_people_speaks_as_that_body_not_as_its_country():
+    quotes = said([
+        "The Belarusian military now says their withdrawal will depend on the Western defence alliance.",
+        "Local media said a school and a community centre were hit.",
+    ])
+    assert [speaker for speaker, _text, _direct in quotes] == ["Belarusian military", "Local media"]
+
+
+def test_a_leader_named_by_party_is_the_person_named_before():
+    quotes = said([
+        "A bit more reaction from Sir Keir Starmer now and his calls for an immediate general election.",
+        'The Labour leader says: "The Conservative Party has shown it no longer has a mandate to govern."',
+    ])
+    assert quotes[0][0] == "Keir Starmer"
+
+
+def test_an_ordinary_word_opening_the_title_is_not_taken_for_a_speaker():
+    quotes = said(
+        ['He says, "It is an extraordinary sequence of events where a local authority approves its own plan."'],
+        title="Failure to adopt a local development plan",
+    )
+    assert quotes == []
+    quotes = said(['"Tear down this wall," he said.'], title="Zelensky gives German MPs a history lesson")
+    assert quotes[0][0] == "Zelensky"
+
+
+def test_when_something_was_said_is_not_part_of_the_quote():
+    quotes = said([
+        "The White House said earlier that any proposed summit was contingent on Russia refraining from invading.",
+        "Russia has insisted all along it has no plans to invade.",
+    ])
+    assert [text for _speaker, text, _direct in quotes] == [
+        "any proposed summit was contingent on Russia refraining from invading.",
+        "it has no plans to invade.",
+    ]
