@@ -304,6 +304,7 @@ def test_a_50_megabyte_file_loads_or_fails_with_a_specific_message(engine: Engin
         assert bad.status == "loaded", bad
         # Every copy is the same entry: it is stored once.
         assert (bad.entries, bad.new_entries) == (1, 1)
+        assert any("stored once" in warning and "more repeats follow" in warning for warning in bad.warnings)
         assert count(engine, Entry) == SEED_ENTRIES + 2 + 1
 
 
@@ -392,6 +393,7 @@ def test_repeated_numbering(engine: Engine, seed_page: Path, tmp_path: Path) -> 
     assert bad.warnings == [
         "line 11: entry numbered 2 follows 2; the numbering repeats or jumps",
         "line 15: entry numbered 2 follows 2; the numbering repeats or jumps",
+        "line 11: the same entry as line 7 (title and time), stored once",
     ]
     assert {"First update", "Second update", "Another second update", "A restart of the numbering"} <= titles(engine)
     assert count(engine, Entry) == SEED_ENTRIES + 2 + 4
