@@ -30,7 +30,7 @@ from bot.answers import NOTHING_FOUND
 from bot.db import make_engine
 from bot.telegram.guards import SLOW_DOWN
 from bot.telegram.handlers import SORRY, TRY_AGAIN
-from tests.production.botproc import (
+from tests.support.bot_process import (
     PESKOV,
     PESKOV_TITLE,
     QUIET,

@@ -18,7 +18,7 @@ from bot.db import make_engine
 from bot.loader.watch import CoverageWatcher
 from bot.models import Entry
 from bot.telegram.handlers import NOT_ADMIN
-from tests.production.botproc import (
+from tests.support.bot_process import (
     KNOWLEDGE,
     PESKOV,
     PESKOV_TITLE,

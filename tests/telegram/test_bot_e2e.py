@@ -7,150 +7,58 @@ Timeouts are generous and nothing asserts on speed; "ignored" means no reply wit
 
 from __future__ import annotations
 
-import itertools
 import json
-import os
 import re
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from html import unescape
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.answers import NOTHING_FOUND, Answerer
-from bot.config import Settings
 from bot.db import make_engine
 from bot.library import build_answerer
 from bot.telegram.handlers import COMMANDS, SORRY, UNKNOWN_COMMAND
 from bot.telegram.render import answer_blocks, parse_more, split_messages
+from tests.support.bot_process import (
+    PESKOV,
+    PESKOV_TITLE,
+    REPLY_TIMEOUT,
+    SECRET,
+    START_TIMEOUT,
+    TOKEN,
+    USERNAME,
+    BotProcess,
+    bot_env,
+    new_chat,
+    start_bot,
+    stop_bot,
+    visible,
+)
 from tests.support.fake_bot_api import FakeBotApi, validate_telegram_html
 
-PROJECT = Path(__file__).resolve().parents[2]
-KNOWLEDGE = PROJECT / "knowledge"
-# Shaped like a real token (digits, colon, 35 URL-safe characters) so the log redaction pattern
-# applies too; the test checks both the whole token and the secret part after the colon.
-TOKEN = "6012345678:AAHfakeTOKENforTESTS_only-0123456789abc"
-SECRET = TOKEN.split(":", 1)[1]
-USERNAME = "newsdesk_test_bot"
-START_TIMEOUT = 90
-REPLY_TIMEOUT = 30
-QUIET = 2.5  # seconds without a reply that count as "ignored"
-
-PESKOV = "What did Peskov say about the summit?"
-PESKOV_TITLE = "Kremlin says no concrete plans in place for summit"
 PESKOV_TIME = "08:54 GMT, 21 Feb 2022"
-TAG = re.compile(r"<[^>]+>")
-_chat_ids = itertools.count(1001)
-
-
-def new_chat(group: bool = False) -> int:
-    n = next(_chat_ids)
-    return -100_000_000 - n if group else n
-
-
-def visible(html_text: str) -> str:
-    return unescape(TAG.sub("", html_text))
-
-
-# --- the bot process ------------------------------------------------------------------------------
-
-
-def bot_env(**settings: str) -> dict[str, str]:
-    """The test's environment without any bot setting that could leak in, plus `settings`."""
-    known = {name.upper() for name in Settings.model_fields}
-    env = {k: v for k, v in os.environ.items() if k.upper() not in known and not k.startswith("TELEGRAM_")}
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")]))
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(settings)
-    return env
-
-
-def start_bot(api: FakeBotApi, workdir: Path, token: str, log_level: str = "INFO") -> tuple[subprocess.Popen, Path]:
-    log_path = workdir / "bot.log"
-    env = bot_env(
-        TELEGRAM_BOT_TOKEN=token,
-        TELEGRAM_API_BASE_URL=api.base_url,
-        DATABASE_URL=f"sqlite:///{workdir / 'bot.db'}",
-        KNOWLEDGE_DIR=str(KNOWLEDGE),
-        LOG_LEVEL=log_level,
-    )
-    with open(log_path, "wb") as log:
-        # cwd is the test's own folder, so no project .env is read.
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=workdir, env=env,
-                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    return proc, log_path
-
-
-def stop_bot(proc: subprocess.Popen | None) -> None:
-    if proc is None or proc.poll() is not None:
-        return
-    proc.terminate()  # PTB stops polling and shuts down on SIGTERM
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(10)
-
-
-@dataclass
-class Bot:
-    api: FakeBotApi
-    proc: subprocess.Popen
-    log_path: Path
-    database_url: str
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-    def converse(self, chat_id: int, text: str, count: int = 1, **kwargs: Any) -> list[dict]:
-        """Send `text` as a user and return the bot's next `count` messages to that chat."""
-        before = len(self.api.sent_messages(chat_id))
-        self.api.send_text(chat_id, text, **kwargs)
-        return self.wait_messages(chat_id, before, count)
-
-    def wait_messages(self, chat_id: int, before: int, count: int = 1) -> list[dict]:
-        if self.proc.poll() is not None:
-            pytest.fail(f"the bot process exited ({self.proc.returncode}):\n{self.log()[-3000:]}")
-        return self.api.wait_for_messages(chat_id, before + count, REPLY_TIMEOUT)[before:before + count]
-
-    def settle(self, chat_id: int, quiet: float = 1.0) -> list[dict]:
-        """Every message sent to the chat once none has arrived for `quiet` seconds."""
-        messages = self.api.sent_messages(chat_id)
-        deadline = time.monotonic() + REPLY_TIMEOUT
-        while time.monotonic() < deadline:
-            time.sleep(quiet)
-            latest = self.api.sent_messages(chat_id)
-            if len(latest) == len(messages):
-                return latest
-            messages = latest
-        return messages
+QUIET = 2.5  # seconds without a reply that count as "ignored"
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
-    workdir = tmp_path_factory.mktemp("bot")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotProcess]:
     api = FakeBotApi(token=TOKEN, username=USERNAME).start()
-    proc = None
+    process = None
     try:
         # DEBUG logging: the widest output, so the token check sees everything the bot can print.
-        proc, log_path = start_bot(api, workdir, TOKEN, log_level="DEBUG")
-        api.wait_for(lambda: api.successful_calls("setMyCommands") or proc.poll() is not None,
-                     START_TIMEOUT, "the bot to register its commands")
-        if proc.poll() is not None:
-            pytest.fail(f"the bot exited ({proc.returncode}) while starting:\n{log_path.read_text()[-3000:]}")
-        yield Bot(api, proc, log_path, f"sqlite:///{workdir / 'bot.db'}")
+        process = start_bot(api, tmp_path_factory.mktemp("bot"), log_level="DEBUG")
+        process.wait_ready()
+        yield process
     finally:
-        stop_bot(proc)
+        stop_bot(process)
         api.stop()
 
 
 @pytest.fixture(scope="module")
-def oracle(bot: Bot) -> Answerer:
+def oracle(bot: BotProcess) -> Answerer:
     """The shared answer code over the database the bot loaded, to predict its exact messages."""
     engine = make_engine(bot.database_url)
     try:
@@ -172,7 +80,7 @@ def assert_valid(messages: list[dict]) -> None:
         assert message.get("parse_mode", "HTML") == "HTML"
 
 
-def assert_no_api_errors(bot: Bot) -> None:
+def assert_no_api_errors(bot: BotProcess) -> None:
     assert bot.api.errors == [], "the bot sent requests Telegram would reject"
 
 
@@ -184,7 +92,7 @@ def numbered_entries(text: str) -> list[tuple[str, str]]:
 # --- start-up, /start, /help ------------------------------------------------------------------------
 
 
-def test_commands_are_registered_at_startup(bot: Bot) -> None:
+def test_commands_are_registered_at_startup(bot: BotProcess) -> None:
     (call,) = bot.api.successful_calls("setMyCommands")
     registered = [(c["command"], c["description"]) for c in call["commands"]]
     assert registered == [tuple(c) for c in COMMANDS]
@@ -193,7 +101,7 @@ def test_commands_are_registered_at_startup(bot: Bot) -> None:
     bot.api.wait_for(lambda: f"bot @{USERNAME} ready" in bot.log(), REPLY_TIMEOUT, "the ready line in the log")
 
 
-def test_start_tells_what_is_covered_and_how_to_ask(bot: Bot) -> None:
+def test_start_tells_what_is_covered_and_how_to_ask(bot: BotProcess) -> None:
     (reply,) = bot.converse(new_chat(), "/start")
     assert_valid([reply])
     text = visible(reply["text"])
@@ -205,7 +113,7 @@ def test_start_tells_what_is_covered_and_how_to_ask(bot: Bot) -> None:
     assert "/help" in text
 
 
-def test_help_lists_every_command(bot: Bot) -> None:
+def test_help_lists_every_command(bot: BotProcess) -> None:
     (reply,) = bot.converse(new_chat(), "/help")
     assert_valid([reply])
     text = visible(reply["text"])
@@ -217,7 +125,7 @@ def test_help_lists_every_command(bot: Bot) -> None:
 # --- /latest, /summary ----------------------------------------------------------------------------
 
 
-def test_latest_3_lists_three_newest_entries_newest_first(bot: Bot) -> None:
+def test_latest_3_lists_three_newest_entries_newest_first(bot: BotProcess) -> None:
     (reply,) = bot.converse(new_chat(), "/latest 3")
     assert_valid([reply])
     assert visible(reply["text"]).startswith("The newest updates:")
@@ -229,7 +137,7 @@ def test_latest_3_lists_three_newest_entries_newest_first(bot: Bot) -> None:
     assert len(re.findall(r"^\d+\. ", visible(reply["text"]), re.MULTILINE)) == 3
 
 
-def test_latest_20_arrives_split_in_order_with_every_message_valid(bot: Bot, oracle: Answerer) -> None:
+def test_latest_20_arrives_split_in_order_with_every_message_valid(bot: BotProcess, oracle: Answerer) -> None:
     chat = new_chat()
     expected = rendered(oracle.latest(20))
     assert len(expected) >= 2
@@ -243,17 +151,17 @@ def test_latest_20_arrives_split_in_order_with_every_message_valid(bot: Bot, ora
 
 
 @pytest.mark.parametrize(("command", "usage"), [("/latest abc", "Usage: /latest N"), ("/ask", "Usage: /ask QUESTION")])
-def test_commands_without_a_usable_argument_explain_their_usage(bot: Bot, command: str, usage: str) -> None:
+def test_commands_without_a_usable_argument_explain_their_usage(bot: BotProcess, command: str, usage: str) -> None:
     (reply,) = bot.converse(new_chat(), command)
     assert reply["text"].startswith(usage)
 
 
-def test_latest_count_is_clamped(bot: Bot) -> None:
+def test_latest_count_is_clamped(bot: BotProcess) -> None:
     (reply,) = bot.converse(new_chat(), "/latest 0")
     assert len(numbered_entries(reply["text"])) == 1
 
 
-def test_summary_gives_the_key_points(bot: Bot) -> None:
+def test_summary_gives_the_key_points(bot: BotProcess) -> None:
     (reply,) = bot.converse(new_chat(), "/summary")
     assert_valid([reply])
     text = visible(reply["text"])
@@ -268,7 +176,7 @@ def test_summary_gives_the_key_points(bot: Bot) -> None:
 # --- questions ------------------------------------------------------------------------------------
 
 
-def test_ask_cites_the_entry(bot: Bot, oracle: Answerer) -> None:
+def test_ask_cites_the_entry(bot: BotProcess, oracle: Answerer) -> None:
     chat = new_chat()
     (reply,) = bot.converse(chat, f"/ask {PESKOV}")
     assert_valid([reply])
@@ -286,7 +194,7 @@ def test_ask_cites_the_entry(bot: Bot, oracle: Answerer) -> None:
         assert names.index("sendChatAction") < names.index("sendMessage")
 
 
-def test_plain_private_message_is_answered_like_ask(bot: Bot) -> None:
+def test_plain_private_message_is_answered_like_ask(bot: BotProcess) -> None:
     (asked,) = bot.converse(new_chat(), f"/ask {PESKOV}")
     (plain,) = bot.converse(new_chat(), PESKOV)
     assert plain["text"] == asked["text"]
@@ -294,7 +202,7 @@ def test_plain_private_message_is_answered_like_ask(bot: Bot) -> None:
     assert numbered_entries(plain["text"])[0] == (f"[Breaking] {PESKOV_TITLE}", PESKOV_TIME)
 
 
-def test_question_without_answer_cites_nothing_and_suggests_latest(bot: Bot) -> None:
+def test_question_without_answer_cites_nothing_and_suggests_latest(bot: BotProcess) -> None:
     (reply,) = bot.converse(new_chat(), "bitcoin price")
     assert_valid([reply])
     assert visible(reply["text"]) == NOTHING_FOUND
@@ -304,7 +212,7 @@ def test_question_without_answer_cites_nothing_and_suggests_latest(bot: Bot) -> 
     assert "reply_markup" not in reply
 
 
-def test_5000_character_message_is_answered_within_limits(bot: Bot) -> None:
+def test_5000_character_message_is_answered_within_limits(bot: BotProcess) -> None:
     chat = new_chat()
     question = (PESKOV + " ") * 200
     question = question[:5000]
@@ -316,7 +224,7 @@ def test_5000_character_message_is_answered_within_limits(bot: Bot) -> None:
     assert_no_api_errors(bot)
 
 
-def test_html_and_emoji_in_the_question_cannot_break_the_reply(bot: Bot) -> None:
+def test_html_and_emoji_in_the_question_cannot_break_the_reply(bot: BotProcess) -> None:
     chat = new_chat()
     bot.converse(chat, "<b>Peskov</b> & <script>alert('x')</script> summit 🚀😀 &amp; </i>")
     replies = bot.settle(chat)
@@ -325,7 +233,7 @@ def test_html_and_emoji_in_the_question_cannot_break_the_reply(bot: Bot) -> None
     assert_no_api_errors(bot)
 
 
-def test_unknown_command_points_to_help(bot: Bot) -> None:
+def test_unknown_command_points_to_help(bot: BotProcess) -> None:
     (reply,) = bot.converse(new_chat(), "/frobnicate now")
     assert reply["text"] == UNKNOWN_COMMAND
     assert "/help" in reply["text"]
@@ -334,7 +242,7 @@ def test_unknown_command_points_to_help(bot: Bot) -> None:
 # --- groups ---------------------------------------------------------------------------------------
 
 
-def test_group_message_needs_a_mention_or_a_reply_to_the_bot(bot: Bot) -> None:
+def test_group_message_needs_a_mention_or_a_reply_to_the_bot(bot: BotProcess) -> None:
     api, chat = bot.api, new_chat(group=True)
     someone = {"message_id": 999, "date": int(time.time()), "chat": {"id": chat, "type": "group", "title": "G"},
                "from": {"id": 4242, "is_bot": False, "first_name": "Other"}, "text": "hello"}
@@ -358,7 +266,7 @@ def test_group_message_needs_a_mention_or_a_reply_to_the_bot(bot: Bot) -> None:
     assert len(bot.settle(chat)) == 2  # the three ignored messages never got an answer
 
 
-def test_group_command_addressed_to_the_bot_is_answered(bot: Bot) -> None:
+def test_group_command_addressed_to_the_bot_is_answered(bot: BotProcess) -> None:
     (reply,) = bot.converse(new_chat(group=True), f"/latest@{USERNAME} 2", chat_type="group")
     assert [t for t, _ in numbered_entries(reply["text"])] == [
         "EU agrees to provide Ukraine with 'advisory' military training",
@@ -366,7 +274,7 @@ def test_group_command_addressed_to_the_bot_is_answered(bot: Bot) -> None:
     ]
 
 
-def test_group_command_for_another_bot_is_ignored(bot: Bot) -> None:
+def test_group_command_for_another_bot_is_ignored(bot: BotProcess) -> None:
     api, chat = bot.api, new_chat(group=True)
     api.send_text(chat, "/start@other_bot", chat_type="group")
     api.send_text(chat, "/stats@other_bot", chat_type="group")
@@ -380,7 +288,7 @@ def test_group_command_for_another_bot_is_ignored(bot: Bot) -> None:
 # --- the "More" button and inline mode ------------------------------------------------------------
 
 
-def test_more_button_brings_further_results(bot: Bot, oracle: Answerer) -> None:
+def test_more_button_brings_further_results(bot: BotProcess, oracle: Answerer) -> None:
     api, chat = bot.api, new_chat()
     question = "What's the latest?"  # the three newest, and a button for the next seven
     assert len(oracle.answer(question).more) >= 4
@@ -406,7 +314,7 @@ def test_more_button_brings_further_results(bot: Bot, oracle: Answerer) -> None:
     assert parse_more(data_2) == parse_more(data)[3:]
 
 
-def test_inline_query_offers_cited_articles(bot: Bot) -> None:
+def test_inline_query_offers_cited_articles(bot: BotProcess) -> None:
     api = bot.api
     for query in ("kill list", ""):  # a search, then an empty query (the newest entries)
         before = len(api.inline_answers())
@@ -431,7 +339,7 @@ def test_inline_query_offers_cited_articles(bot: Bot) -> None:
 
 
 @pytest.mark.filterwarnings("ignore")
-def test_rate_limited_reply_is_retried_and_arrives(bot: Bot) -> None:
+def test_rate_limited_reply_is_retried_and_arrives(bot: BotProcess) -> None:
     api, chat = bot.api, new_chat()
     api.fail_next("sendMessage", status=429, retry_after=1)
     (reply,) = bot.converse(chat, f"/ask {PESKOV}")
@@ -441,7 +349,7 @@ def test_rate_limited_reply_is_retried_and_arrives(bot: Bot) -> None:
     assert len(bot.settle(chat)) == 1  # delivered once
 
 
-def test_a_failed_send_is_tried_again_and_the_reply_arrives(bot: Bot) -> None:
+def test_a_failed_send_is_tried_again_and_the_reply_arrives(bot: BotProcess) -> None:
     api, chat = bot.api, new_chat()
     api.fail_next("sendMessage", status=500)
     (reply,) = bot.converse(chat, f"/ask {PESKOV}")
@@ -449,7 +357,7 @@ def test_a_failed_send_is_tried_again_and_the_reply_arrives(bot: Bot) -> None:
     assert "sending failed" in bot.log()
 
 
-def test_send_failing_for_good_is_logged_and_the_user_gets_an_apology(bot: Bot) -> None:
+def test_send_failing_for_good_is_logged_and_the_user_gets_an_apology(bot: BotProcess) -> None:
     api, chat = bot.api, new_chat()
     api.fail_next("sendMessage", status=500, times=4)  # every attempt at the answer fails
     (reply,) = bot.converse(chat, f"/ask {PESKOV}")
@@ -458,7 +366,7 @@ def test_send_failing_for_good_is_logged_and_the_user_gets_an_apology(bot: Bot) 
     assert SECRET not in bot.log()
 
 
-def test_bot_survives_an_api_outage_and_answers_afterwards(bot: Bot) -> None:
+def test_bot_survives_an_api_outage_and_answers_afterwards(bot: BotProcess) -> None:
     api, chat = bot.api, new_chat()
     api.set_down(True)  # new connections are dropped; the long poll already open still delivers
     try:
@@ -475,7 +383,7 @@ def test_bot_survives_an_api_outage_and_answers_afterwards(bot: Bot) -> None:
     assert len(numbered_entries(reply["text"])) == 1
 
 
-def test_token_never_appears_in_output_or_in_anything_sent(bot: Bot) -> None:
+def test_token_never_appears_in_output_or_in_anything_sent(bot: BotProcess) -> None:
     """Runs last in this module: everything the bot printed and sent so far is checked."""
     log = bot.log()
     assert "error while handling an update" in log  # the forced error above did get logged
@@ -505,11 +413,11 @@ def test_run_without_token_explains_botfather_and_exits_2(tmp_path: Path, token:
 def test_rejected_token_is_not_printed(tmp_path: Path) -> None:
     with FakeBotApi(token=TOKEN, username=USERNAME) as api:
         wrong = "6012345678:AAHrevokedTOKEN_0123456789abcdefghij"
-        proc, log_path = start_bot(api, tmp_path, wrong)
+        process = start_bot(api, tmp_path, token=wrong)
         try:
-            returncode = proc.wait(START_TIMEOUT)
+            returncode = process.proc.wait(START_TIMEOUT)
         finally:
-            stop_bot(proc)
-    output = log_path.read_text(errors="replace")
+            stop_bot(process)
+    output = process.log()
     assert returncode != 0, output[-2000:]
     assert wrong.split(":", 1)[1] not in output, "the rejected token was printed"

@@ -1,4 +1,4 @@
-"""`python -m bot run` as a real process against the stand-in Bot API, for the production tests.
+"""`python -m bot run` as a real process against the stand-in Bot API.
 
 Each process gets its own working folder (so no project .env is read), its own database and
 log file, and an environment stripped of every bot setting the test run may carry.
@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from bot.config import Settings
 from tests.support.fake_bot_api import FakeBotApi
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -38,9 +39,10 @@ TAG = re.compile(r"<[^>]+>")
 _chat_ids = itertools.count(5001)
 
 
-def new_chat() -> int:
-    """A private chat (and its user) no other test of this run talks in."""
-    return next(_chat_ids)
+def new_chat(group: bool = False) -> int:
+    """A chat (private: also its user) no other test of this run talks in."""
+    n = next(_chat_ids)
+    return -100_000_000 - n if group else n
 
 
 def visible(html_text: str) -> str:
@@ -49,9 +51,8 @@ def visible(html_text: str) -> str:
 
 def bot_env(**settings: str) -> dict[str, str]:
     """The test's environment without any bot setting that could leak in, plus `settings`."""
-    prefixes = ("TELEGRAM_", "DATABASE_URL", "KNOWLEDGE_DIR", "WEBHOOK_", "LOG_LEVEL", "ALLOWED_CHAT_IDS",
-                "ADMIN_USER_IDS", "QUESTIONS_PER_MINUTE", "RELOAD_INTERVAL_SECONDS")
-    env = {k: v for k, v in os.environ.items() if not k.upper().startswith(prefixes)}
+    known = {name.upper() for name in Settings.model_fields}
+    env = {k: v for k, v in os.environ.items() if k.upper() not in known and not k.upper().startswith("TELEGRAM_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")]))
     env["PYTHONUNBUFFERED"] = "1"
     env.update(settings)
@@ -96,7 +97,7 @@ class BotProcess:
 
     def wait_messages(self, chat_id: int, before: int, count: int = 1, timeout: float = REPLY_TIMEOUT) -> list[dict]:
         self.fail_if_dead()
-        return self.api.wait_for_messages(chat_id, before + count, timeout)[before:]
+        return self.api.wait_for_messages(chat_id, before + count, timeout)[before:before + count]
 
     def converse(self, chat_id: int, text: str, count: int = 1, timeout: float = REPLY_TIMEOUT,
                  **kwargs: Any) -> list[dict]:
