@@ -440,6 +440,15 @@ def _organisation_in(text: str) -> Speaker | None:
     return Speaker(name, "org")
 
 
+@lru_cache(maxsize=100_000)
+def _named_organisation(run: str) -> Speaker | None:
+    """An organisation a run of capitalised words names outright ("Kyiv City Council", "OSCE")."""
+    org = _organisation_in(run)
+    if org is None or not (set(org.name.lower().split()) & ORG_WORDS or org.name.isupper()):
+        return None
+    return org
+
+
 def _learn_title(title: str, context: _Context) -> None:
     _learn_names(title, context)
     # "Zelensky gives German MPs...": a name followed by what they did; "Failure to adopt a local
@@ -479,8 +488,8 @@ def _learn_names(paragraph: str, context: _Context) -> None:
                 _remember(context.known[words[0].lower()], context)
                 subject_taken = True
             else:
-                org = _organisation_in(run)
-                if org is None or not (set(org.name.lower().split()) & ORG_WORDS or org.name.isupper()):
+                org = _named_organisation(run)
+                if org is None:
                     continue
                 context.orgs.append(org)
                 if not subject_taken and sentence.lstrip().startswith((run, f"The {run}", f"the {run}", f"But the {run}")):
