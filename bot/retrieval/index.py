@@ -78,6 +78,7 @@ class SearchIndex:
         """Question words as index terms, misspellings mapped onto the coverage's vocabulary,
         followed by the pairs of adjacent words."""
         result: list[QueryTerm] = []
+        names: set[str] = set()  # "Denis" is a name, not a form of "deny" with its related words
         for position, match in enumerate(WORD.finditer(text)):
             typed = match.group()
             word = words(typed)[0] if words(typed) else typed.lower()
@@ -85,6 +86,8 @@ class SearchIndex:
                 continue
             emphasis = NAME_WEIGHT if position > 0 and typed[:1].isupper() else 1.0
             term = stem(word)
+            if emphasis == NAME_WEIGHT:
+                names.add(word)
             if term in self.term_ids or word.isdigit():
                 result.append(QueryTerm(term, emphasis, word))
                 continue
@@ -106,6 +109,7 @@ class SearchIndex:
         alternatives = [
             QueryTerm(other, RELATED_WEIGHT * item.weight, item.typed, stands_for=item.term)
             for item in result
+            if item.typed not in names
             for other in sorted(related(item.term))
             if other in self.term_ids and other not in own
         ]

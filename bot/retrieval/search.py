@@ -105,8 +105,10 @@ class Searcher:
         if on_day is not None:
             scores = np.where(on_day, scores, 0).astype(np.float32)
         hits = self._rerank(query, scores, limit, recent=intent.recent, amount=bool(AMOUNT_QUESTION.search(intent.topic)))
-        abstained = not hits or hits[0].coverage < MIN_COVERAGE
-        return Ranking(hits, query, abstained)
+        # Every citation must clear the bar the best one must: a document holding only part of the
+        # question ("Denis" matching "denied") is not an answer, however many better ones there are.
+        hits = [hit for hit in hits if hit.coverage >= MIN_COVERAGE]
+        return Ranking(hits, query, abstained=not hits)
 
     def _rerank(
         self, query: list[QueryTerm], scores: np.ndarray, limit: int, recent: bool = False, amount: bool = False

@@ -149,6 +149,20 @@ def test_a_question_matching_one_common_word_abstains(answerer: Answerer) -> Non
     assert answerer.answer("Who won the World Cup?").abstained
 
 
+def test_every_citation_answers_the_question_not_only_the_first(answerer: Answerer) -> None:
+    # "Denis" shares its stem with "denied": entries that only deny something are not about him.
+    answer = answerer.answer("Who is Denis Pushilin?")
+    assert answer.citations
+    assert all("Pushilin" in " ".join(c.excerpt) for c in answer.citations), [c.title for c in answer.citations]
+    assert answer.more == []
+
+
+def test_a_name_in_a_question_brings_in_no_related_words(answerer: Answerer) -> None:
+    typed = {term.typed for term in answerer.searcher.index.query_terms("Who is Denis Pushilin?")}
+    terms = {term.term for term in answerer.searcher.index.query_terms("Who is Denis Pushilin?")}
+    assert "denis" in typed and not {"dismiss", "reject"} & terms
+
+
 # --- times of day --------------------------------------------------------------------------
 
 
