@@ -253,7 +253,8 @@ def _speaker_for(paragraph: str, start: int, end: int, context: _Context) -> Spe
 
 
 REPORTED_VERBS = (
-    r"said|says|told reporters|told the BBC|told MPs|warned|warns|insisted|insists|added|adds|argued|"
+    r"said|says|told reporters|told the BBC|told MPs|tells reporters|tells the BBC|tells MPs|warned|warns|"
+    r"insisted|insists|added|adds|argued|"
     r"argues|claimed|claims|announced|announces"
 )
 FROM_LINE = re.compile(r"^(?P<quote>[^\"“”]{10,}?)[\"”]\s+from\s+(?P<name>[A-Z][\w'’. -]{2,60})$")
@@ -416,6 +417,7 @@ GROUP_NOUN = (
     r"diplomats|intelligence|services|embassy|prosecutors|investigators|separatists|rebels)\b"
 )
 GROUP_AFTER = re.compile(GROUP_NOUN)
+ROLE_AFTER = re.compile(rf"\s+(?:{'|'.join(sorted(ROLE_WORDS))})\b")
 ORGANISATION = re.compile(
     rf"\b(?:[Tt]he\s+)?((?:[A-Z][\w&'’-]*)(?:\s+(?:[A-Z][\w&'’-]*|of|for|and))*(?:{GROUP_NOUN})?)"
 )
@@ -473,7 +475,8 @@ def _learn_names(paragraph: str, context: _Context) -> None:
     narrative = QUOTE_SPAN.sub(" ", paragraph)
     for sentence in SENTENCE_END.split(narrative):
         subject_taken = False
-        for run in CAPITALISED_RUN.findall(sentence):
+        for found in CAPITALISED_RUN.finditer(sentence):
+            run = found.group()
             role, name = _split_name(run)
             words = name.split()
             if len(words) >= 2:
@@ -492,6 +495,8 @@ def _learn_names(paragraph: str, context: _Context) -> None:
                 if org is None:
                     continue
                 context.orgs.append(org)
+                if ROLE_AFTER.match(sentence, found.end()):
+                    continue  # "Kremlin spokesman Dmitry Peskov": the person is the subject
                 if not subject_taken and sentence.lstrip().startswith((run, f"The {run}", f"the {run}", f"But the {run}")):
                     context.last_org = org
                     subject_taken = True

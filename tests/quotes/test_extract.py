@@ -114,3 +114,15 @@ def test_when_something_was_said_is_not_part_of_the_quote():
         "any proposed summit was contingent on Russia refraining from invading.",
         "it has no plans to invade.",
     ]
+
+
+def test_he_means_the_person_an_organisation_title_introduces():
+    quotes = said([
+        "It comes after Ukrainian President Volodymyr Zelensky said he was considering a request from his ministry.",
+        "Kremlin spokesman Dmitry Peskov also tells reporters he is unable to say if Russian forces have entered.",
+        "He says a decision to send in forces would depend on how the situation developed.",
+    ])
+    assert quotes[-2:] == [
+        ("Dmitry Peskov", "he is unable to say if Russian forces have entered.", False),
+        ("Dmitry Peskov", "a decision to send in forces would depend on how the situation developed.", False),
+    ]
