@@ -333,9 +333,13 @@ def _resolve(subject: str, context: _Context, strict: bool = False) -> Speaker |
     titled = subject.split()[-1] in ROLE_WORDS and not re.search(r"['’]s\b", subject)
     if strict or (named_org is not None and not titled):
         return named_org
+    if titled and lowered.startswith(("a ", "an ")):
+        # "A Commons spokesperson said": someone the entry does not name, not the last person it did.
+        unnamed = subject.split(" ", 1)[1]
+        return Speaker(unnamed, "org") if any(w[:1].isupper() for w in unnamed.split()) else None
     # "the Nato chief", "Ukraine's foreign minister": a role we met with a name in this entry.
     for speaker in reversed(context.mentioned):
-        if speaker.role and speaker.role.lower() in lowered:
+        if speaker.role and re.search(rf"\b{re.escape(speaker.role.lower())}\b", lowered):
             return speaker
     nouns = [w.strip("'’s").lower() for w in subject.split() if w.lower() not in ("the", "a", "an")]
     if not titled:
@@ -370,7 +374,10 @@ def _person_in(text: str, context: _Context) -> Speaker | None:
     return None
 
 
-@lru_cache(maxsize=100_000)
+# Words that end the name of a law or a document, never a person's.
+DOCUMENT_WORDS = {"bill", "act", "law", "treaty", "agreement", "accord", "convention", "report", "review", "strategy"}
+
+
 @lru_cache(maxsize=100_000)
 def _split_name(run: str) -> tuple[str, str]:
     """ "Ulster Unionist Leslie Cree" -> ("Ulster Unionist", "Leslie Cree"): the name is the
@@ -378,6 +385,8 @@ def _split_name(run: str) -> tuple[str, str]:
     words = [w for w in run.split() if w.lower().strip(".") not in HONORIFICS]
     while words and words[-1].lower() in ROLE_WORDS:
         words.pop()  # "Ian Blackford MP"
+    if words and words[-1].lower() in DOCUMENT_WORDS:
+        return " ".join(words), ""  # "Retained EU Law Bill" names a law, not a Mr Law Bill
     cut = len(words)
     while cut > 0:
         word = words[cut - 1]
@@ -403,8 +412,8 @@ def _role_before(text: str, run: str, role_in_run: str) -> str | None:
         if word.lower() in NOT_NAMES:
             break
         words.insert(0, word)
-    while words and words[0] == "of":
-        words.pop(0)
+    while words and words[0].lower() in ("of", "the", "a", "an"):
+        words.pop(0)  # "The Lagan Valley MLA": the article is no part of the title
     role = " ".join(words[-6:]).strip(" ,")
     return role or None
 

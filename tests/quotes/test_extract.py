@@ -126,3 +126,24 @@ def test_he_means_the_person_an_organisation_title_introduces():
         ("Dmitry Peskov", "he is unable to say if Russian forces have entered.", False),
         ("Dmitry Peskov", "a decision to send in forces would depend on how the situation developed.", False),
     ]
+
+
+def test_a_law_is_not_a_person():
+    quotes = said([
+        "The government's Retained EU Law Bill will see thousands of laws expire.",
+        'The first minister says the Bill "poses really significant risks to the Welsh Government".',
+    ])
+    assert quotes == []
+
+
+def test_an_unnamed_spokesperson_is_not_the_last_person_named():
+    quotes = said([
+        "MPs have ordered Vote Leave director Dominic Cummings to appear before a committee.",
+        "A Commons spokesperson said: “The House approved a motion ordering Mr Dominic Cummings to give an undertaking.”",
+    ])
+    assert [speaker for speaker, _text, _direct in quotes] == ["Commons spokesperson"]
+
+
+def test_an_article_before_a_name_is_not_a_title():
+    [quote] = extract_quotes(['The Ulster Unionist Leslie Cree says "now is the time to review the whole process".'])
+    assert (quote.speaker.name, quote.speaker.role) == ("Leslie Cree", "Ulster Unionist")
