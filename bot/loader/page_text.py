@@ -304,7 +304,7 @@ def _clean_body(texts: list[str], entry: ParsedEntry) -> list[str]:
             if lowered.startswith("video caption:") and entry.title == "Video content":
                 paragraphs.append(text.split(":", 1)[1].strip())
             continue
-        if lowered in DROP_LINES or IMAGE_SOURCE.search(text) or EMBED_NOTICE.match(text):
+        if lowered in DROP_LINES or ("image source," in lowered and IMAGE_SOURCE.search(text)) or EMBED_NOTICE.match(text):
             continue
         if ", external" in text:
             text = LINK_MARKER.sub("", LINK_MARKER_GLUED.sub(" ", text))

@@ -109,17 +109,18 @@ def load_paths(
     report = LoadReport()
     cache = LoadCache()
     batch: list[_Pending] = []
+    batch_entries = 0
     announced = 0
 
     def flush(up_to: int) -> None:
         """Store the batch, then report every file before position `up_to`, in order."""
-        nonlocal batch, announced
+        nonlocal batch, batch_entries, announced
         if batch:
             for done in _store_batch(engine, batch, cache):
                 outcomes[done.path_index] = done.outcome
             for item in batch:
                 item.page = None  # stored: let the parsed page go
-            batch = []
+            batch, batch_entries = [], 0
         for position in range(announced, up_to):
             report.outcomes.append(outcomes[position])
             if on_file:
@@ -134,7 +135,8 @@ def load_paths(
             continue
         item.page = page
         batch.append(item)
-        if sum(len(b.page.parsed.entries) for b in batch) >= BATCH_ENTRIES or len(batch) >= BATCH_FILES:
+        batch_entries += len(page.parsed.entries)
+        if batch_entries >= BATCH_ENTRIES or len(batch) >= BATCH_FILES:
             flush(item.index + 1)
     flush(len(files))
 
