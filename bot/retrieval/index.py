@@ -4,6 +4,8 @@ Scores are precomputed per (term, document) at build time, so a question costs o
 addition per question word, whatever the size of the coverage.
 """
 
+import bisect
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -22,6 +24,10 @@ PHRASE_WEIGHT = 0.5
 NAME_WEIGHT = 1.5
 # A word the copy uses for the question's word counts, but less than the word itself.
 RELATED_WEIGHT = 0.5
+# Stems of one word family ("russia"/"russian", "centr"/"central", "health"/"healthcar"): the
+# shorter is at least this long, and the longer adds at most FAMILY_EXTRA letters.
+FAMILY_MIN = 5
+FAMILY_EXTRA = 3
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,14 @@ class QueryTerm:
     typed: str
     phrase: bool = False  # a pair of adjacent words, "kill list"
     stands_for: str | None = None  # set on a related word: the question's own term
+
+
+# "How close", "how badly", "how long": the question asks for a measure, which the answer gives
+# as a figure or a fact ("30km from the centre"), seldom in the question's own word.
+DEGREE_WORDS = frozenset(
+    """close far long big bad badly serious seriously strong large high low old often soon quickly
+    fast severe severely widespread likely deep safe dangerous hard well good important popular""".split()
+)
 
 
 class SearchIndex:
@@ -46,6 +60,7 @@ class SearchIndex:
         self.postings_weights = built.weights
         self.max_idf = float(math.log1p((self.size + 0.5) / 0.5)) if self.size else 1.0
         self.speller = Speller(dict(built.surface), STOPWORDS)
+        self._sorted_terms = sorted(self.term_ids)
         del built
         release_free_memory()
 
@@ -79,10 +94,12 @@ class SearchIndex:
         followed by the pairs of adjacent words."""
         result: list[QueryTerm] = []
         names: set[str] = set()  # "Denis" is a name, not a form of "deny" with its related words
+        previous = ""
         for position, match in enumerate(WORD.finditer(text)):
             typed = match.group()
             word = words(typed)[0] if words(typed) else typed.lower()
-            if word in STOPWORDS:
+            after_how, previous = previous == "how", word
+            if word in STOPWORDS or (after_how and word in DEGREE_WORDS):
                 continue
             emphasis = NAME_WEIGHT if position > 0 and typed[:1].isupper() else 1.0
             term = stem(word)
@@ -109,11 +126,25 @@ class SearchIndex:
         alternatives = [
             QueryTerm(other, RELATED_WEIGHT * item.weight, item.typed, stands_for=item.term)
             for item in result
-            if item.typed not in names
-            for other in sorted(related(item.term))
+            for other in sorted((set() if item.typed in names else related(item.term)) | self.family(item.term))
             if other in self.term_ids and other not in own
         ]
         return result + [pair for pair in pairs if self.term_id(pair.term) is not None] + alternatives
+
+    def family(self, term: str) -> set[str]:
+        """Coverage stems of the same word family as `term`, which a suffix stemmer keeps apart."""
+        found: set[str] = set()
+        if len(term) >= FAMILY_MIN:
+            # Longer stems starting with this one sort right after it.
+            for other in itertools.islice(self._sorted_terms, bisect.bisect_right(self._sorted_terms, term), None):
+                if not other.startswith(term):
+                    break
+                if len(other) - len(term) <= FAMILY_EXTRA:
+                    found.add(other)
+        for cut in range(max(FAMILY_MIN, len(term) - FAMILY_EXTRA), len(term)):
+            if term[:cut] in self.term_ids:
+                found.add(term[:cut])
+        return found
 
     def score(self, query: list[QueryTerm], candidates: np.ndarray | None = None) -> np.ndarray:
         scores = np.zeros(self.size, dtype=np.float32)

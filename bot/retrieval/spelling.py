@@ -21,7 +21,7 @@ class Speller:
         """
         if len(word) < 4 or word.isdigit() or not self._words:
             return None
-        cutoff = 88 if len(word) <= 5 else 85
+        cutoff = 88 if len(word) <= 5 else 83
         candidates = process.extract(word, self._words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
         if not candidates:
             return None

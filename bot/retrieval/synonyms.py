@@ -12,7 +12,7 @@ GROUPS = [
     ("flee", "escape", "evacuate", "evacuation", "leave"),
     ("money", "cash", "funds", "payment", "roubles", "pounds", "dollars", "euros"),
     ("kill", "killed", "death", "deaths", "dead", "die", "died"),
-    ("cancel", "cancelling", "suspend", "halt", "scrap"),
+    ("cancel", "cancelling", "suspend", "suspension", "halt", "scrap", "pause", "adjourn"),
     ("invade", "invasion", "attack", "assault", "offensive"),
     ("talks", "summit", "meeting", "negotiations"),
     ("rise", "increase", "jump", "climb", "surge", "soar"),
@@ -23,6 +23,13 @@ GROUPS = [
     ("warn", "warning", "caution"),
     ("help", "aid", "assistance", "support"),
     ("weapons", "arms", "missiles", "artillery"),
+    ("apartment", "flat", "flats", "residential"),
+    ("interfere", "interference", "meddle", "meddling"),
+    ("defeat", "defeated", "beat", "beaten", "reject", "rejected", "overturn"),
+    ("rule", "rules", "restriction", "restrictions", "regulation", "regulations", "guidance"),
+    ("holiday", "holidays", "christmas", "festive"),
+    ("rescue", "rescued", "save", "saved", "free", "freed"),
+    ("refugee", "refugees", "displaced", "evacuees", "arrivals"),
 ]
 
 _related: dict[str, set[str]] = {}

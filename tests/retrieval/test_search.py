@@ -248,3 +248,25 @@ def test_times_are_the_times_the_page_shows(answerer_for, knowledge_dir: Path, t
     at_one = answerer.answer("What happened at 13:00?")
     assert at_one.citations[0].title == "UK defence secretary to update MPs on Ukraine crisis"
     assert "Tories no longer have a mandate to govern - Starmer" not in {c.title for c in at_one.citations}
+
+
+# --- words of a question that the copy puts otherwise ---------------------------------------
+
+
+def test_one_wrong_letter_in_a_short_name_is_still_a_typo(answerer: Answerer) -> None:
+    answer = answerer.answer("What did kuleva say?")
+    assert answer.citations and answer.citations[0].title in KULEBA_TITLES
+
+
+def test_a_word_family_joins_what_the_stemmer_keeps_apart(answerer: Answerer) -> None:
+    index = answerer.searcher.index
+    assert stem("russian") in index.family(stem("russia"))
+    assert stem("russia") in index.family(stem("russian"))
+    assert not index.family(stem("war"))  # too short to tell a family from a coincidence
+    related = {t.term for t in index.query_terms("Did Russia say anything?") if t.stands_for == stem("russia")}
+    assert stem("russian") in related
+
+
+def test_how_close_asks_for_a_measure_not_for_the_word_close(answerer: Answerer) -> None:
+    typed = {t.typed for t in answerer.searcher.index.query_terms("How close are Russian troops to the border?")}
+    assert "close" not in typed and {"russian", "troops", "border"} <= typed
