@@ -1,7 +1,7 @@
 """What kind of question this is: newest entries, the key points, a time of day, or a topic."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.retrieval.text import STOPWORDS, words
 
@@ -33,7 +33,9 @@ TIME = re.compile(
 
 DATE = re.compile(
     r"\b(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+"
-    r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:\s+(?P<year>(?:19|20)\d\d))?\b",
+    # Whole month names or their usual short forms: "2 decision" is not 2 December.
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?(?:\s+(?P<year>(?:19|20)\d\d))?\b",
     re.IGNORECASE,
 )
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -50,6 +52,8 @@ class Day:
 class TimeOfDay:
     minutes: int  # since midnight, page-local time
     mode: str  # "at", "around", "before", "after"
+    # "at 7:11" names a minute, most likely one the page shows; "at 9am" is a rough hour.
+    to_the_minute: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,21 @@ def _time_of_day(text: str) -> tuple[TimeOfDay | None, str]:
         normal = {"about": "around", "near": "around", "since": "after", "until": "before", "by": "before",
                   "from": "after", "": "at"}.get(mode, mode)
         rest = (text[: match.start()] + " " + text[match.end():]).strip()
-        return TimeOfDay(minutes, normal), rest
+        precise = minute is not None and minute != "00"
+        return TimeOfDay(minutes, normal, precise), _without_page_words(rest)
     return None, text
+
+
+# Words about the page itself ("anything posted at 03:27", "what came in on the page at 7:11"),
+# not about what happened.
+PAGE_WORDS = re.compile(
+    r"\b(posted|post|came in|come in|went up|published|put up|page|live page|blog|entry|entries|update|updates)\b",
+    re.IGNORECASE,
+)
+
+
+def _without_page_words(text: str) -> str:
+    return " ".join(PAGE_WORDS.sub(" ", text).split())
 
 
 def _looks_like_count(text: str, end: int) -> bool:

@@ -184,12 +184,15 @@ class Searcher:
         if not len(candidates):
             return Ranking([], query, abstained=True)
         text_scores = self.index.score(query) if query else np.zeros(self.index.size, dtype=np.float32)
-        if query and text_scores[candidates].max() <= 0:
+        exact_minute = time.mode == "at" and time.to_the_minute and bool((distance[candidates] == 0).any())
+        if query and text_scores[candidates].max() <= 0 and not exact_minute:
             return Ranking([], query, abstained=True)
-        order = sorted(
-            candidates.tolist(),
-            key=lambda d: (-float(text_scores[d]), float(distance[d]), self.recency_rank[d]),
-        )
+        if exact_minute:
+            # "At 7:11": the entry of that minute first, however its words compare.
+            key = lambda d: (float(distance[d]), -float(text_scores[d]), self.recency_rank[d])  # noqa: E731
+        else:
+            key = lambda d: (-float(text_scores[d]), float(distance[d]), self.recency_rank[d])  # noqa: E731
+        order = sorted(candidates.tolist(), key=key)
         hits = [Hit(doc, float(text_scores[doc]), 1.0) for doc in order[:limit]]
         return Ranking(hits, query, abstained=False)
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.retrieval.question import TimeOfDay, classify
+from bot.retrieval.question import Day, TimeOfDay, classify
+from bot.retrieval.text import STOPWORDS, words
 
 
 @pytest.mark.parametrize(
@@ -131,3 +132,21 @@ def test_classify_never_fails(question: str) -> None:
     assert intent.kind in {"latest", "key_points", "time", "topic", "empty"}
     if intent.time is not None:
         assert 0 <= intent.time.minutes < 24 * 60
+
+
+def test_a_word_starting_like_a_month_is_not_a_date() -> None:
+    assert classify("olaf scholz nord stream 2 decision").day is None
+    assert classify("the 5 mayors of the region").day is None
+    assert classify("what happened on 2 dec.").day == Day(12, 2)
+    assert classify("3 Sept").day == Day(9, 3)
+
+
+def test_a_time_to_the_minute_is_told_from_a_rough_hour() -> None:
+    assert classify("what came in at 7:11am?").time.to_the_minute
+    assert not classify("what happened at 9am?").time.to_the_minute
+    assert not classify("what happened at 9:00?").time.to_the_minute
+
+
+def test_words_about_the_page_itself_are_not_a_topic() -> None:
+    intent = classify("anything posted on the live page at 03:27 GMT?")
+    assert intent.kind == "time" and set(words(intent.topic)) <= STOPWORDS
