@@ -15,6 +15,8 @@ from bot.retrieval.search import Searcher
 MAX_CITATIONS = 3
 MAX_RESULTS = 10
 MAX_QUESTION_CHARS = 1000
+# A speaker's entries answer "what did X say about Y" only if one of them is about Y at all.
+MIN_TOPIC_COVERAGE = 0.3
 
 NOTHING_FOUND = (
     "I found nothing relevant to that in the coverage. Try other words (names, places, "
@@ -192,7 +194,8 @@ class Answerer:
             return None
         index = self.searcher.index
         query = index.query_terms(question)
-        topic_terms = {item.term: index.idf_of(item.term) for item in index.query_terms(topic) if not item.phrase}
+        topic_query = index.query_terms(topic)
+        topic_terms = {item.term: index.idf_of(item.term) for item in topic_query if not item.phrase}
         scores = index.score(query) if query else None
         best_overall = float(scores.max()) if scores is not None and len(scores) else 0.0
         ranked = []
@@ -205,7 +208,11 @@ class Answerer:
         ranked.sort(reverse=True)
         if not topic_terms:
             ranked.sort(key=lambda r: r[2], reverse=True)  # no topic: their newest words first
-        elif strict and ranked[0][0] == 0 and ranked[0][1] < 0.5 * best_overall:
+        elif strict and ranked[0][0] == 0 and (
+            ranked[0][1] < 0.5 * best_overall
+            # "What did Sturgeon say in her resignation speech?": none of her entries is about that.
+            or max(index.coverage(topic_query, r[3]) for r in ranked) < MIN_TOPIC_COVERAGE
+        ):
             return None
         weights = {item.term: index.idf_of(item.term) * item.weight for item in query}
         citations = []

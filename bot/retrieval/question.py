@@ -31,19 +31,26 @@ TIME = re.compile(
 )
 
 
+# Whole month names or their usual short forms: "2 decision" is not 2 December.
+MONTH_NAME = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 DATE = re.compile(
     r"\b(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day\s+)?(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+"
-    # Whole month names or their usual short forms: "2 decision" is not 2 December.
-    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?(?:\s+(?P<year>(?:19|20)\d\d))?\b",
+    rf"(?P<month>{MONTH_NAME})\b\.?(?:\s+(?P<year>(?:19|20)\d\d))?\b",
     re.IGNORECASE,
+)
+# "On the 22nd": a day of whichever month the coverage covers.
+DAY_OF_MONTH = re.compile(
+    rf"\bon\s+the\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b(?:\s+of\s+(?P<month>{MONTH_NAME})\b\.?)?", re.IGNORECASE
 )
 MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 @dataclass(frozen=True)
 class Day:
-    month: int
+    month: int | None  # None: "the 22nd", any month
     day: int
     year: int | None = None
 
@@ -86,7 +93,13 @@ def classify(question: str) -> Intent:
 def _day(text: str) -> tuple[Day | None, str]:
     match = DATE.search(text)
     if not match:
-        return None, text
+        match = DAY_OF_MONTH.search(text)
+        if not match:
+            return None, text
+        day = int(match.group("day"))
+        month = MONTHS.index(match.group("month").lower()[:3]) + 1 if match.group("month") else None
+        rest = (text[: match.start()] + " " + text[match.end():]).strip()
+        return (Day(month, day), rest) if 1 <= day <= 31 else (None, text)
     month = MONTHS.index(match.group("month").lower()[:3]) + 1
     day, year = int(match.group("day")), match.group("year")
     if not 1 <= day <= 31:

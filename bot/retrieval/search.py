@@ -14,7 +14,7 @@ from bot.retrieval.question import Day, Intent, TimeOfDay
 
 # Below this share of the question's information found in the best document, the bot says it
 # has nothing rather than cite something loosely related (calibrated on the question sets).
-MIN_COVERAGE = 0.57
+MIN_COVERAGE = 0.52
 RERANK_POOL = 60
 PASSAGE_FLOOR = 0.5
 PASSAGE_CACHE = 4_000  # documents whose sentences stay split between questions
@@ -160,7 +160,9 @@ class Searcher:
 
     def _on_day(self, day: Day) -> np.ndarray:
         """Which documents were published on that page-local day (any year when none is given)."""
-        mask = (self.local_month == day.month) & (self.local_day == day.day)
+        mask = self.local_day == day.day
+        if day.month is not None:
+            mask &= self.local_month == day.month
         if day.year is not None:
             mask &= self.local_year == day.year
         return mask

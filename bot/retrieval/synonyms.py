@@ -30,6 +30,11 @@ GROUPS = [
     ("holiday", "holidays", "christmas", "festive"),
     ("rescue", "rescued", "save", "saved", "free", "freed"),
     ("refugee", "refugees", "displaced", "evacuees", "arrivals"),
+    ("enemy", "enemies", "adversary", "foe", "rival"),
+    ("driver", "drivers", "motorist", "motorists"),
+    ("mistake", "mistakes", "wrong", "wrongly", "error", "errors"),
+    ("criticise", "criticism", "criticised", "slam", "slammed", "condemn", "condemned"),
+    ("stance", "position", "view", "line"),
 ]
 
 _related: dict[str, set[str]] = {}

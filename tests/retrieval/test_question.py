@@ -150,3 +150,9 @@ def test_a_time_to_the_minute_is_told_from_a_rough_hour() -> None:
 def test_words_about_the_page_itself_are_not_a_topic() -> None:
     intent = classify("anything posted on the live page at 03:27 GMT?")
     assert intent.kind == "time" and set(words(intent.topic)) <= STOPWORDS
+
+
+def test_on_the_22nd_is_a_day_of_any_month() -> None:
+    assert classify("What did Biden announce on the 22nd?").day == Day(None, 22)
+    assert classify("what happened on the 1st of March").day == Day(3, 1)
+    assert classify("the 3rd battalion").day is None

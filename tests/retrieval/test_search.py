@@ -145,6 +145,17 @@ def test_a_question_about_someone_never_quoted_abstains(answerer: Answerer) -> N
     assert answer.abstained, [(c.title, c.said_by) for c in answer.citations]
 
 
+def test_what_someone_said_about_something_they_never_spoke_of_abstains(answerer: Answerer) -> None:
+    answer = answerer.answer("What did Peskov say in his resignation speech?")
+    assert answer.abstained, [(c.title, c.said_by) for c in answer.citations]
+
+
+def test_on_the_day_of_the_month_keeps_to_that_day(answerer: Answerer) -> None:
+    answer = answerer.answer("What did Kuleba say on the 21st?")
+    assert answer.citations and all(c.published_at.day == 21 for c in answer.citations)
+    assert answerer.answer("What did Kuleba say on the 23rd?").abstained
+
+
 def test_a_question_matching_one_common_word_abstains(answerer: Answerer) -> None:
     assert answerer.answer("Who won the World Cup?").abstained
 
