@@ -125,6 +125,15 @@ def test_question_sets_on_all_coverage(everything_answerer: Answerer) -> None:
     assert pages.abstain_ok == pages.abstain_expected, pages.report()
 
 
+def test_paraphrased_questions_on_all_coverage(everything_answerer: Answerer) -> None:
+    """Our own set: questions as people type them (lower case, chatty, paraphrased, misspelt),
+    written from the shared pages without looking at the bot's answers."""
+    questions = Score(everything_answerer, read_questions("paraphrase_questions.jsonl"))
+    assert questions.answered >= 100
+    assert questions.hit_at_1 >= 0.85, questions.report()
+    assert questions.abstain_ok == questions.abstain_expected, questions.report()
+
+
 def test_score_rule_matches_score_py() -> None:
     entry = {"kind": "entry", "title": "Talks ‘badly needed’", "published_at": "2022-10-20T14:00:00+01:00"}
     assert matches(entry, "2022-10-20T13:00")
