@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.memory import release_free_memory
+from bot.memory import settle_after_build
 from bot.retrieval.documents import Document
 from bot.retrieval.postings import build_postings
 from bot.retrieval.spelling import Speller
@@ -62,7 +62,7 @@ class SearchIndex:
         self.speller = Speller(dict(built.surface), STOPWORDS)
         self._sorted_terms = sorted(self.term_ids)
         del built
-        release_free_memory()
+        settle_after_build()
 
     def term_id(self, term: str) -> int | None:
         """A stem's id, or for a pair "a b" the id of that pair; None when the coverage has neither."""
