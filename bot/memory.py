@@ -2,9 +2,9 @@
 garbage collector from walking the index again and again."""
 
 import ctypes
-import gc
 import ctypes.util
 import functools
+import gc
 
 
 @functools.cache

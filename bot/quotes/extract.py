@@ -330,7 +330,7 @@ def _resolve(subject: str, context: _Context, strict: bool = False) -> Speaker |
     named_org = _organisation_in(subject)
     # "the Labour leader", "the Nato chief": a person whose organisation is named, not the
     # organisation; "the RSPCA's spokesman" stays the RSPCA's.
-    titled = subject.split()[-1] in ROLE_WORDS and not re.search(r"['’]s\b", subject)
+    titled = subject.split()[-1].lower() in ROLE_WORDS and not re.search(r"['’]s\b", subject)
     if strict or (named_org is not None and not titled):
         return named_org
     if titled and lowered.startswith(("a ", "an ")):

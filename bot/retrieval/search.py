@@ -189,12 +189,14 @@ class Searcher:
         exact_minute = time.mode == "at" and time.to_the_minute and bool((distance[candidates] == 0).any())
         if query and text_scores[candidates].max() <= 0 and not exact_minute:
             return Ranking([], query, abstained=True)
-        if exact_minute:
-            # "At 7:11": the entry of that minute first, however its words compare.
-            key = lambda d: (float(distance[d]), -float(text_scores[d]), self.recency_rank[d])  # noqa: E731
-        else:
-            key = lambda d: (-float(text_scores[d]), float(distance[d]), self.recency_rank[d])  # noqa: E731
-        order = sorted(candidates.tolist(), key=key)
+        def closest_first(d: int) -> tuple:
+            return float(distance[d]), -float(text_scores[d]), self.recency_rank[d]
+
+        def best_worded_first(d: int) -> tuple:
+            return -float(text_scores[d]), float(distance[d]), self.recency_rank[d]
+
+        # "At 7:11": the entry of that minute first, however its words compare.
+        order = sorted(candidates.tolist(), key=closest_first if exact_minute else best_worded_first)
         hits = [Hit(doc, float(text_scores[doc]), 1.0) for doc in order[:limit]]
         return Ranking(hits, query, abstained=False)
 

@@ -28,13 +28,13 @@ GROUPS = [
     ("defeat", "defeated", "beat", "beaten", "reject", "rejected", "overturn"),
     ("rule", "rules", "restriction", "restrictions", "regulation", "regulations", "guidance"),
     ("holiday", "holidays", "christmas", "festive"),
-    ("rescue", "rescued", "save", "saved", "free", "freed"),
+    ("rescue", "rescued", "save", "saved"),
     ("refugee", "refugees", "displaced", "evacuees", "arrivals"),
     ("enemy", "enemies", "adversary", "foe", "rival"),
     ("driver", "drivers", "motorist", "motorists"),
     ("mistake", "mistakes", "wrong", "wrongly", "error", "errors"),
     ("criticise", "criticism", "criticised", "slam", "slammed", "condemn", "condemned"),
-    ("stance", "position", "view", "line"),
+    ("stance", "position", "view"),
 ]
 
 _related: dict[str, set[str]] = {}
