@@ -1,6 +1,7 @@
 """Match misspelled question words to the coverage's own vocabulary ("kulebba" -> "kuleba")."""
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 
 class Speller:
@@ -26,6 +27,9 @@ class Speller:
         if not candidates:
             return None
         best, score, _ = max(candidates, key=lambda c: (round(c[1]), self._frequency[c[0]]))
+        # A typo is a slip of a key or two: "straight" is a word of its own, not "strait" mistyped.
+        if OSA.distance(word, best) > (1 if len(word) <= 8 else 2):
+            return None
         return best, score / 100
 
     def is_function_word_typo(self, word: str) -> bool:

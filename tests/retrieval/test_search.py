@@ -287,3 +287,12 @@ def test_a_word_family_joins_what_the_stemmer_keeps_apart(answerer: Answerer) ->
 def test_how_close_asks_for_a_measure_not_for_the_word_close(answerer: Answerer) -> None:
     typed = {t.typed for t in answerer.searcher.index.query_terms("How close are Russian troops to the border?")}
     assert "close" not in typed and {"russian", "troops", "border"} <= typed
+
+
+def test_a_word_two_slips_away_is_another_word_not_a_typo() -> None:
+    from bot.retrieval.spelling import Speller
+
+    speller = Speller({"strait": 3, "kuleba": 5, "chernobyl": 4})
+    assert speller.correct("straight") is None
+    assert speller.correct("kulebba")[0] == "kuleba"
+    assert speller.correct("chernobil")[0] == "chernobyl"
