@@ -23,6 +23,14 @@ NOTHING_FOUND = (
     "what happened), or send /latest for the newest updates."
 )
 EMPTY_QUESTION = "Ask me about the coverage in a few words, or send /latest for the newest updates."
+SMALL_TALK_REPLIES = {
+    "greeting": "Hello! Ask me about the coverage in your own words: a name, a place, what happened, or "
+    "a time (\"what happened at 9am?\"). Send /latest for the newest updates, /summary for the key points.",
+    "thanks": "You're welcome. Ask me anything else about the coverage, or send /latest for the newest updates.",
+    "help": "Ask me about the coverage in your own words: what someone said (\"What did the minister say "
+    "about the talks?\"), what happened when (\"What happened at 9am?\"), or any topic. Send /latest for "
+    "the newest updates, /summary for the key points, /help for every command.",
+}
 NO_COVERAGE = "No coverage is loaded yet, so there is nothing to answer from."
 
 
@@ -54,7 +62,7 @@ class Stats:
 @dataclass(frozen=True)
 class Answer:
     question: str
-    mode: str  # "topic", "time", "latest", "key_points", "none", "empty"
+    mode: str  # "topic", "time", "latest", "key_points", "none", "empty", "chat"
     lead: str
     citations: list[Citation]
     more: list[str] = field(default_factory=list)  # refs of further results, best first
@@ -94,6 +102,8 @@ class Answerer:
         intent = classify(question)
         if intent.kind == "empty":
             return Answer(question, "empty", EMPTY_QUESTION, [])
+        if intent.kind in SMALL_TALK_REPLIES:
+            return Answer(question, "chat", SMALL_TALK_REPLIES[intent.kind], [])
         if intent.kind == "latest":
             return self.latest(limit, question=question, more=max(0, MAX_RESULTS - limit))
         if intent.kind == "key_points":

@@ -293,3 +293,10 @@ def test_an_answer_quotes_the_full_sentence_after_an_excerpt_is_loaded(everythin
     first = answer.citations[0]
     assert first.title == "UK defence secretary to update MPs on Ukraine crisis"
     assert all(not re.search(r"\w$", piece) for piece in first.excerpt), first.excerpt
+
+
+def test_small_talk_gets_a_friendly_reply_and_no_citation(knowledge_answerer: Answerer) -> None:
+    for message in ("hi", "thanks!", "help"):
+        answer = knowledge_answerer.answer(message)
+        assert answer.mode == "chat" and not answer.citations, message
+        assert "/latest" in answer.lead

@@ -21,6 +21,21 @@ KEY_POINT_FILLER = re.compile(
     r"headlines?|today|coverage|story|so far|give|short|quick|tl;?dr)(?:\b|(?<=;dr)|(?<=tldr))",
     re.IGNORECASE,
 )
+# Messages that are not questions about the coverage at all (matched on their lower-case words).
+SMALL_TALK = [
+    ("greeting", re.compile(r"(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening)|greetings)( there| bot| all)?")),
+    ("thanks", re.compile(r"((ok|okay|great|cool|brilliant|perfect) )?(thanks|thank you|thank you very much|thanks a lot|"
+                          r"many thanks|thx|ty|cheers|ta)( a lot| so much| very much)?")),
+    ("help", re.compile(r"help|help me|start|what can you do|how does (this|it) work|how do i use (this|you|it)|"
+                        r"what do you do|who are you|what are you")),
+]
+# Conversational openings that carry no topic ("ok so what's the deal with the kill list").
+CHATTY = re.compile(
+    r"^\s*(?:(?:ok|okay|so|hey|hi|hello|um|er|right|well)\b[\s,!.]*)+|"
+    r"\b(?:what['’]?s the (?:deal|story|situation) with|what is the (?:deal|story|situation) with|"
+    r"can you tell me|could you tell me|do you know|i (?:want|would like|'d like) to know|any news (?:on|about))\b",
+    re.IGNORECASE,
+)
 TIME = re.compile(
     r"\b(?P<mode>at|around|about|before|after|since|until|by|from|near)?\s*"
     r"(?P<hour>[01]?\d|2[0-3])(?:[:.](?P<minute>[0-5]\d))?\s*(?P<ampm>[ap]\.?m\.?)?"
@@ -65,7 +80,7 @@ class TimeOfDay:
 
 @dataclass(frozen=True)
 class Intent:
-    kind: str  # "latest", "key_points", "time", "topic", "empty"
+    kind: str  # "latest", "key_points", "time", "topic", "empty", "greeting", "thanks", "help"
     topic: str  # what is left to search for
     time: TimeOfDay | None = None
     recent: bool = False  # "the latest on X": newest relevant entries first
@@ -76,6 +91,11 @@ def classify(question: str) -> Intent:
     text = " ".join(question.split())
     if not words(text):
         return Intent("empty", "")
+    plain = " ".join(words(text))
+    for kind, pattern in SMALL_TALK:
+        if pattern.fullmatch(plain):
+            return Intent(kind, "")
+    text = " ".join(CHATTY.sub(" ", text).split()) or text
     day, text = _day(text)
     time, rest = _time_of_day(text)
     if time is not None:

@@ -156,3 +156,18 @@ def test_on_the_22nd_is_a_day_of_any_month() -> None:
     assert classify("What did Biden announce on the 22nd?").day == Day(None, 22)
     assert classify("what happened on the 1st of March").day == Day(3, 1)
     assert classify("the 3rd battalion").day is None
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [("hi", "greeting"), ("Hello there!", "greeting"), ("good morning", "greeting"), ("thanks!", "thanks"),
+     ("OK, thank you very much", "thanks"), ("cheers", "thanks"), ("help", "help"), ("What can you do?", "help")],
+)
+def test_small_talk_is_not_a_question_about_the_coverage(message: str, kind: str) -> None:
+    assert classify(message).kind == kind
+
+
+def test_a_chatty_opening_is_not_part_of_the_topic() -> None:
+    assert set(words(classify("ok so what's the deal with the kill list").topic)) - STOPWORDS == {"kill", "list"}
+    assert set(words(classify("hey, any news on the summit?").topic)) - STOPWORDS == {"summit"}
+    assert classify("Help for refugees").kind == "topic"
