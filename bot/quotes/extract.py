@@ -76,6 +76,7 @@ NOT_PEOPLE = {
     "god", "christmas", "easter", "war", "world", "unionist", "ulster", "kingdom", "united",
     "covid", "coronavirus", "omicron",
 }
+CAPITALISED_FUNCTION_WORDS = frozenset(word.capitalize() for word in NOT_NAMES)
 CAPITAL_WORD = r"(?:[A-Z][\w'’-]*|[A-Z]\.)"
 CAPITALISED_RUN = re.compile(rf"{CAPITAL_WORD}(?:\s+(?:{CAPITAL_WORD}|(?:de|van|von|der|bin|al|da|di|le|la|ibn)\b))*")
 # Opening and closing marks are matched loosely: pages mix “curly” and "straight" ones.
@@ -127,7 +128,7 @@ def extract_quotes(
     open_quote: Speaker | None = None  # a quote left open at the end of the previous paragraph
     for index, paragraph in enumerate(paragraphs):
         _learn_names(paragraph, context)
-        from_line = FROM_LINE.match(paragraph.strip())
+        from_line = FROM_LINE.match(paragraph.strip()) if " from " in paragraph else None
         if from_line:
             # Older pages: 'Quote Message: ... ." from James Airey'
             speaker = _person_in(from_line.group("name"), context) or Speaker(from_line.group("name").strip(), "person")
@@ -312,8 +313,11 @@ def _subject_like(subject: str) -> bool:
 def _resolve(subject: str, context: _Context, strict: bool = False) -> Speaker | None:
     """A speaker from a reporting clause's subject: a name, a surname, a pronoun or an organisation."""
     subject = subject.strip(" ,—–-")
-    for _ in range(3):
-        subject = SUBJECT_FILLER.sub("", subject).strip(" ,—–-")
+    for _ in range(3):  # "And then earlier" loses one filler a round
+        trimmed = SUBJECT_FILLER.sub("", subject).strip(" ,—–-")
+        if trimmed == subject:
+            break
+        subject = trimmed
     if not _subject_like(subject):
         return None
     lowered = subject.lower()
@@ -486,6 +490,8 @@ def _learn_names(paragraph: str, context: _Context) -> None:
         subject_taken = False
         for found in CAPITALISED_RUN.finditer(sentence):
             run = found.group()
+            if run in CAPITALISED_FUNCTION_WORDS:
+                continue  # "The", "But", "He": most runs, and never a name
             role, name = _split_name(run)
             words = name.split()
             if len(words) >= 2:
