@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers import Answerer
-from bot.memory import settle_after_build
+from bot.memory import release_free_memory
 from bot.quotes.lookup import QuoteBook
 from bot.quotes.query import read_quotes
 from bot.retrieval.documents import content_version, read_documents
@@ -57,7 +57,7 @@ class Library:
                 started = time.perf_counter()
                 self._answerer = build_answerer(self.engine)
                 self._version = version
-                settle_after_build()  # the new index, and the memory of the one it replaced
+                release_free_memory()  # the replaced index; the new one settled when it was built
                 log.info(
                     "index built: %d documents, version %d, %.2fs",
                     len(self._answerer.documents), version, time.perf_counter() - started,
