@@ -18,6 +18,9 @@ MAX_QUESTION_CHARS = 1000
 # A speaker's entries answer "what did X say about Y" only if one of them is about Y at all.
 MIN_TOPIC_COVERAGE = 0.3
 
+NOT_AN_ANSWER = (
+    "The coverage mentions that, but nothing in it answers what you asked. Related, not an answer:"
+)
 NOTHING_FOUND = (
     "I found nothing relevant to that in the coverage. Try other words (names, places, "
     "what happened), or send /latest for the newest updates."
@@ -66,6 +69,8 @@ class Answer:
     lead: str
     citations: list[Citation]
     more: list[str] = field(default_factory=list)  # refs of further results, best first
+    # When nothing answers the question: the closest entries, named but not cited as an answer.
+    related: list[Citation] = field(default_factory=list)
 
     @property
     def abstained(self) -> bool:
@@ -131,7 +136,8 @@ class Answerer:
                 return self._who_said(question, quote, limit)
         ranking = self.searcher.rank(intent, limit=max(limit, MAX_RESULTS))
         if ranking.abstained:
-            return Answer(question, "none", NOTHING_FOUND, [])
+            related = [self._cite(hit.doc) for hit in ranking.related[:MAX_CITATIONS]]
+            return Answer(question, "none", NOT_AN_ANSWER if related else NOTHING_FOUND, [], related=related)
         weights = {item.term: self.searcher.index.idf_of(item.term) * item.weight for item in ranking.query}
         docs = [hit.doc for hit in ranking.hits]
         citations = [self._cite(doc, weights) for doc in docs[:limit]]

@@ -17,6 +17,8 @@ def byline(citation: Citation) -> str:
 
 def answer_text(answer: Answer) -> str:
     lines = [answer.lead]
+    for citation in answer.related:
+        lines.append(f"• {citation.title} ({byline(citation)})")
     for number, citation in enumerate(answer.citations, start=1):
         lines.append("")
         if citation.kind != "entry":
@@ -63,6 +65,7 @@ def answer_json(answer: Answer) -> str:
             "mode": answer.mode,
             "answer": answer_text(answer),
             "citations": [citation_json(c) for c in answer.citations],
+            "related": [citation_json(c) for c in answer.related],
         },
         ensure_ascii=False,
     )

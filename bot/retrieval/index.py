@@ -60,9 +60,15 @@ class SearchIndex:
         self.postings_weights = built.weights
         self.max_idf = float(math.log1p((self.size + 0.5) / 0.5)) if self.size else 1.0
         self.speller = Speller(dict(built.surface), STOPWORDS)
+        self._ordinary = built.ordinary
+        self._known_words = frozenset(built.surface)
         self._sorted_terms = sorted(self.term_ids)
         del built
         settle_after_build()
+
+    def is_name(self, word: str) -> bool:
+        """Whether the coverage writes this word as a name; a word it never uses, or a figure, is not one."""
+        return word in self._known_words and word not in self._ordinary and not word.isdigit()
 
     def term_id(self, term: str) -> int | None:
         """A stem's id, or for a pair "a b" the id of that pair; None when the coverage has neither."""

@@ -7,6 +7,7 @@ and the rows are then placed straight into per-term posting lists (a counting so
 step ever holds more than the compact rows and the finished lists.
 """
 
+import re
 from array import array
 from collections import Counter
 from dataclasses import dataclass
@@ -22,6 +23,11 @@ FIELDS = (("title", 2.5, 0.5), ("body", 1.0, 0.75), ("author", 2.0, 0.0))
 PAIR_FIELDS = (0, 1)  # author names are not phrases worth matching
 CHUNK = 5_000
 _NO_TERM = -1
+AUTHOR_FIELD = 2
+# How the coverage writes a word tells a name from an ordinary word, whatever the question's
+# casing: only positions where a capital is not forced by a sentence start are counted.
+MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z0-9,;)] )[A-Z][^\W_]*(?:['’][^\W_]+)*")
+LOWER_CASE_WORD = re.compile(r"(?<![^\W_])[a-z][^\W_]*(?:['’][^\W_]+)*")
 
 
 @dataclass
@@ -33,6 +39,7 @@ class Postings:
     docs: np.ndarray
     weights: np.ndarray
     surface: Counter  # every content word as written (lower-cased), with its frequency
+    ordinary: frozenset[str]  # words the coverage writes in lower case more often than not
 
 
 @dataclass
@@ -52,6 +59,8 @@ def build_postings(documents: list[Document]) -> Postings:
     term_ids: dict[str, int] = {}
     word_ids: dict[str, int] = {}
     surface: Counter = Counter()
+    capitalised: Counter = Counter()
+    lower_case: Counter = Counter()
     lengths = np.zeros((len(FIELDS), size), dtype=np.float32)
     unigrams: list[_Chunk] = []
     pairs: list[_Chunk] = []
@@ -75,6 +84,11 @@ def build_postings(documents: list[Document]) -> Postings:
                     continue
                 words = [w for w in tokens(text) if w not in STOPWORDS]
                 surface.update(words)
+                if field == AUTHOR_FIELD:
+                    capitalised.update(words)
+                else:
+                    capitalised.update(MID_SENTENCE_CAPITAL.findall(text))
+                    lower_case.update(LOWER_CASE_WORD.findall(text))
                 ids = [word_id(w) for w in words]
                 terms.extend(ids)
                 docs.extend(array("i", [index]) * len(ids))
@@ -119,7 +133,21 @@ def build_postings(documents: list[Document]) -> Postings:
         out_weights[destination] = weights[order]
         unique, counts = np.unique(terms, return_counts=True)
         cursor[unique] += counts
-    return Postings(term_ids, pair_vocabulary, idf, pointers, out_docs, out_weights, surface)
+    ordinary = _ordinary_words(capitalised, lower_case)
+    return Postings(term_ids, pair_vocabulary, idf, pointers, out_docs, out_weights, surface, ordinary)
+
+
+def _ordinary_words(capitalised: Counter, lower_case: Counter) -> frozenset[str]:
+    """Words written in lower case more often than capitalised where case is free: every other
+    word of the coverage is a name ("Branson", "United"), or seen only where case is forced.
+    Words, not stems: "United" is a name where "unit" is not."""
+    votes: dict[str, list[int]] = {}
+    for counter, slot in ((capitalised, 0), (lower_case, 1)):
+        for word, count in counter.items():
+            for token in tokens(word):
+                if token not in STOPWORDS:
+                    votes.setdefault(token, [0, 0])[slot] += count
+    return frozenset(word for word, (upper, lower) in votes.items() if lower > upper)
 
 
 def _reduce(keys: np.ndarray, docs: array, fields: array) -> _Chunk:

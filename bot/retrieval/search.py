@@ -1,12 +1,13 @@
 """Rank documents for a question, and decide when nothing is relevant enough to cite."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import numpy as np
 
 from bot.loader.timestamps import local_time
+from bot.retrieval.answer_kind import AnswerKind, Wanted, holds, wanted
 from bot.retrieval.excerpt import sentences
 from bot.retrieval.text import terms as text_terms
 from bot.retrieval.index import RELATED_WEIGHT, QueryTerm, SearchIndex
@@ -28,6 +29,9 @@ AMOUNT_QUESTION = re.compile(r"\bhow (much|many)\b", re.IGNORECASE)
 MONEY_TERMS = frozenset({"money", "cash", "cost", "price", "pay", "fund", "compens", "worth", "spend", "amount"})
 MONEY = re.compile(r"[£$€]\s?\d|\d\s?(roubles?|rubles?|pounds?|dollars?|euros?|bn|billion|million)\b", re.IGNORECASE)
 FIGURE = re.compile(r"\d|\b(hundreds?|thousands?|millions?|billions?|dozens?)\b", re.IGNORECASE)
+# Kinds of answer almost any sentence naming someone or somewhere seems to hold: for these the
+# question's own words must be found too.
+LOOSE_KINDS = frozenset({AnswerKind.PERSON, AnswerKind.PLACE})
 AT_WINDOW = 10  # minutes either side of "at 9am" still count as that time
 AROUND_WINDOW = 45
 
@@ -44,6 +48,8 @@ class Ranking:
     hits: list[Hit]
     query: list[QueryTerm]
     abstained: bool
+    # Relevant documents that do not say what was asked ("how old is X" where none gives an age).
+    related: list[Hit] = field(default_factory=list)
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -75,7 +81,7 @@ class Searcher:
             self.has_figure[i] = FIGURE.search(text) is not None
             self.has_money[i] = MONEY.search(text) is not None
         self.is_summary = np.array([d.kind != "entry" for d in documents], dtype=bool)
-        self._passage_cache: dict[int, list[frozenset[str]]] = {}
+        self._passage_cache: dict[int, tuple[list[str], list[frozenset[str]]]] = {}
         self.minute_of_day = np.full(index.size, -1, dtype=np.int32)
         self.local_year = np.zeros(index.size, dtype=np.int32)
         self.local_month = np.zeros(index.size, dtype=np.int8)
@@ -108,7 +114,38 @@ class Searcher:
         # Every citation must clear the bar the best one must: a document holding only part of the
         # question ("Denis" matching "denied") is not an answer, however many better ones there are.
         hits = [hit for hit in hits if hit.coverage >= MIN_COVERAGE]
-        return Ranking(hits, query, abstained=not hits)
+        want = wanted(intent.topic)
+        answering = [hit for hit in hits if self.answers(query, hit.doc, want)]
+        related = [hit for hit in hits if hit not in answering]
+        return Ranking(answering, query, abstained=not answering, related=related)
+
+    def answers(self, query: list[QueryTerm], doc: int, want: Wanted | None) -> bool:
+        """Whether the document says what the question asks, not only whom or what it is about.
+
+        The question's ordinary words ("married", "manages", "cost") say what is asked about
+        its names ("Johnny Vegas"). A question wanting a figure, an age, a date or an expansion
+        is answered by a sentence holding one and some of the question's words; any other
+        question needs a sentence (or the title, or the byline) holding what is asked.
+        """
+        own = [item for item in query if not item.phrase and not item.stands_for]
+        focus = {item.term for item in own if not self.index.is_name(item.typed)}
+        alternatives = {item.term: {item.term} for item in own}
+        for item in query:
+            if item.stands_for in alternatives:
+                alternatives[item.stands_for].add(item.term)
+        texts, passages = self._passages(doc)
+
+        def holding(asked: set[str]) -> list[int]:
+            return [i for i, terms in enumerate(passages) if any(alternatives[t] & terms for t in asked)]
+
+        about_focus = holding(focus)
+        if want is None or want.kind in LOOSE_KINDS:
+            if focus and not about_focus:
+                return False
+            return want is None or any(holds(want, texts[i]) for i in about_focus or holding(set(alternatives)))
+        if want.kind is AnswerKind.DATE and want.past and self.index.documents[doc].published_at is not None:
+            return True  # "when did X resign": the entry that reports it was published then
+        return any(holds(want, texts[i]) for i in holding(set(alternatives)))
 
     def _rerank(
         self, query: list[QueryTerm], scores: np.ndarray, limit: int, recent: bool = False, amount: bool = False
@@ -145,14 +182,16 @@ class Searcher:
         total = sum(self.index.idf_of(item.term) for item in query if not item.phrase and not item.stands_for)
         if not total:
             return 0.0, 0.0
-        found = [sum(w for term, w in weights.items() if term in passage) / total for passage in self._passages(doc)]
+        found = [sum(w for term, w in weights.items() if term in passage) / total for passage in self._passages(doc)[1][:-1]]
         return min(max(found), 1.0), min(found[0], 1.0)
 
-    def _passages(self, doc: int) -> list[frozenset[str]]:
+    def _passages(self, doc: int) -> tuple[list[str], list[frozenset[str]]]:
+        """The title, each sentence and the byline of a document, as text and as terms."""
         cached = self._passage_cache.get(doc)
         if cached is None:
             document = self.index.documents[doc]
-            cached = [frozenset(text_terms(p)) for p in (document.title, *sentences(document.paragraphs))]
+            texts = [document.title, *sentences(document.paragraphs), document.author or ""]
+            cached = (texts, [frozenset(text_terms(p)) for p in texts])
             if len(self._passage_cache) > PASSAGE_CACHE:
                 self._passage_cache.clear()
             self._passage_cache[doc] = cached

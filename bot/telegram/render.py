@@ -41,6 +41,8 @@ def citation_html(citation: Citation, number: int | None = None) -> str:
 def answer_blocks(answer: Answer) -> list[str]:
     """The answer as self-contained HTML blocks: a lead line, then one block per citation."""
     blocks = [escape(answer.lead)]
+    if answer.related:
+        blocks.append("\n".join(f"• {escape(_one_line(c.title))} · {escape(display_time(c.published_at, c.zone))}" for c in answer.related))
     if answer.citations and answer.citations[0].kind != "entry":
         points = "\n".join(citation_html(c) for c in answer.citations)
         first = answer.citations[0]

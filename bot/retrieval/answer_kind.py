@@ -1,0 +1,126 @@
+"""What kind of answer a question wants (an age, a date, an amount...), and whether a sentence holds one.
+
+"How old is Richard Branson?" is not answered by an entry about Branson that gives no age: the
+coverage mentions the subject but says nothing of what is asked. Each kind is recognised by how
+questions ask for it and found by how news copy writes it ("56-year-old", "£159", "in 1948").
+"""
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class AnswerKind(StrEnum):
+    AGE = "age"
+    DATE = "date"
+    MONEY = "money"
+    FIGURE = "figure"  # a count or a measure
+    EXPANSION = "expansion"  # what an abbreviation stands for
+    PERSON = "person"
+    PLACE = "place"
+
+
+@dataclass(frozen=True)
+class Wanted:
+    kind: AnswerKind
+    # "When was X built?" asks about the past, which an entry's own time can answer;
+    # "when is X coming out?" does not.
+    past: bool = False
+    abbreviation: str = ""
+
+
+_MONEY_WORDS = r"(?:cost|costs|costing|price|prices|priced|pay|paid|charge|charged|worth|earn|earns|fee|fees|salary)"
+_ASKS = [
+    (AnswerKind.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b")),
+    (AnswerKind.MONEY, re.compile(rf"\bhow much\b.*\b{_MONEY_WORDS}\b|\b(?:price|cost|net worth|salary)\s*\??$")),
+    (
+        AnswerKind.FIGURE,
+        re.compile(
+            r"\bhow (?:many|much|tall|high|long|far|big|large|deep|heavy|wide|fast|often)\b|"
+            r"\bwhat (?:is|was|'s|’s) the (?:population|number|size|height|length|rate|percentage|total|toll)\b|"
+            r"\bnumber of\b"
+        ),
+    ),
+    (AnswerKind.DATE, re.compile(r"^when\b|\b(?:what|which) (?:year|date|day)\b|\bwhat time\b")),
+    (AnswerKind.PLACE, re.compile(r"^where\b|\b(?:which|what) (?:country|countries|city|cities|town|towns|region|regions|place|places)\b")),
+    # "Who said/called/warned ..." asks for a speaker, which the quote lookup answers.
+    (AnswerKind.PERSON, re.compile(r"^who\b(?! (?:said|says|say|told|tells|called|calls|described|warned|claimed|compared|accused))")),
+]
+_EXPANSION = re.compile(r"\bwhat (?:does|do|did|is|was|'s|’s) (?:an? |the )?([a-z0-9]{2,8}) (?:stand for|short for)\b")
+_PAST = re.compile(r"^when (?:was|were|did|had)\b")
+
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|half|double|twice|triple"
+)
+_FIGURE = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+_MONEY = re.compile(
+    r"[£$€¥]\s?\d|\d\s?(?:p|pence|roubles?|rubles?|pounds?|dollars?|euros?|hryvnias?|bn|billion|million|m|k)\b|"
+    r"\bfree of charge\b|\bfor free\b",
+    re.IGNORECASE,
+)
+_AGE = re.compile(
+    r"\b\d{1,3}[- ]years?[- ]old\b|\baged \d{1,3}\b|\bage (?:of )?\d{1,3}\b|, \d{1,3},|\(\d{1,3}\)|"
+    r"\bin (?:his|her|their) (?:early |mid-|late )?\d0s\b",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
+)
+_DATE = re.compile(
+    rf"\b(?:1[5-9]\d\d|20\d\d)s?\b|\b(?:{_MONTHS})\b\.?|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+    r"\b(?:today|tomorrow|yesterday|tonight|next (?:week|month|year)|last (?:week|month|year|night)|"
+    r"this (?:week|month|year|morning|afternoon|evening)|\d{1,2}:\d\d|\d{1,2}\s?[ap]\.?m\b)",
+    re.IGNORECASE,
+)
+# A capitalised word that is not the sentence's first: a name of someone or somewhere.
+_NAME_INSIDE = re.compile(r"(?<=\S )[A-Z][a-z]")
+_CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "to", "&"})
+
+
+def wanted(question: str) -> Wanted | None:
+    """The kind of answer `question` asks for, or None when any relevant text answers it."""
+    text = " ".join(question.lower().split())
+    expansion = _EXPANSION.search(text)
+    if expansion:
+        return Wanted(AnswerKind.EXPANSION, abbreviation=expansion.group(1))
+    for kind, pattern in _ASKS:
+        if pattern.search(text):
+            return Wanted(kind, past=bool(_PAST.search(text)))
+    return None
+
+
+def holds(want: Wanted, sentence: str) -> bool:
+    """Whether `sentence` gives an answer of the wanted kind."""
+    kind = want.kind
+    if kind is AnswerKind.AGE:
+        return bool(_AGE.search(sentence))
+    if kind is AnswerKind.MONEY:
+        return bool(_MONEY.search(sentence))
+    if kind is AnswerKind.FIGURE:
+        return bool(_FIGURE.search(sentence))
+    if kind is AnswerKind.DATE:
+        return bool(_DATE.search(sentence))
+    if kind is AnswerKind.EXPANSION:
+        return expands(want.abbreviation, sentence)
+    return bool(_NAME_INSIDE.search(sentence))
+
+
+def expands(abbreviation: str, sentence: str) -> bool:
+    """Whether the sentence spells the abbreviation out: a run of words whose initials make it
+    ("reinforced autoclaved aerated concrete" for RAAC), joining words like "of" allowed."""
+    letters = abbreviation.lower()
+    tokens = re.findall(r"[^\W_]+(?:['’][^\W_]+)*|&", sentence.lower())
+    for start in range(len(tokens)):
+        position, index = 0, start
+        while index < len(tokens) and position < len(letters):
+            token = tokens[index]
+            if token[0] == letters[position]:
+                position += 1
+            elif token not in _CONNECTORS or position == 0:
+                break
+            index += 1
+        if position == len(letters):
+            return True
+    return False
