@@ -6,6 +6,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# WordNet 3.0's database files: words of the same meaning when matching questions.
+RUN apt-get update && apt-get install -y --no-install-recommends wordnet-base \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, in their own layer, so code changes do not reinstall them.
 COPY pyproject.toml README.md ./
 RUN mkdir bot && touch bot/__init__.py \

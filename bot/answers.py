@@ -8,7 +8,9 @@ from bot.retrieval.documents import Document
 from bot.quotes.lookup import QuoteBook, SpeakerMatch, said_by_question, who_said_question
 from bot.quotes.query import QuoteRecord
 from bot.retrieval.excerpt import excerpt, sentences, shorten
+from bot.retrieval.index import RELATED_WEIGHT
 from bot.retrieval.text import stem, words
+from bot.retrieval.text import terms as text_terms
 from bot.retrieval.question import classify
 from bot.retrieval.search import Searcher
 
@@ -17,6 +19,7 @@ MAX_RESULTS = 10
 MAX_QUESTION_CHARS = 1000
 # A speaker's entries answer "what did X say about Y" only if one of them is about Y at all.
 MIN_TOPIC_COVERAGE = 0.3
+HEADLINE_SPEAKER_BONUS = 0.25
 
 NOT_AN_ANSWER = (
     "The coverage mentions that, but nothing in it answers what you asked. Related, not an answer:"
@@ -211,15 +214,30 @@ class Answerer:
         index = self.searcher.index
         query = index.query_terms(question)
         topic_query = index.query_terms(topic)
-        topic_terms = {item.term: index.idf_of(item.term) for item in topic_query if not item.phrase}
+        # Each topic word counts once: in its own word, or less in a word of the same meaning.
+        topic_terms = {item.term: index.idf_of(item.term) for item in topic_query if not item.phrase and not item.stands_for}
+        related_terms = {
+            item.term: (item.stands_for, index.idf_of(item.stands_for) * RELATED_WEIGHT)
+            for item in topic_query
+            if item.stands_for and not item.phrase
+        }
         scores = index.score(query) if query else None
         best_overall = float(scores.max()) if scores is not None and len(scores) else 0.0
+        speaker_words = set(text_terms(f"{speaker.name} {speaker.role or ''}"))
         ranked = []
         for doc, quotes in quotes_by_doc.items():
             base = float(scores[doc]) if scores is not None else 0.0
             said = " ".join(q.text for q in quotes)
             said_terms = {stem(w) for w in words(said)}
-            topical = sum(w for t, w in topic_terms.items() if t in said_terms) / (sum(topic_terms.values()) or 1)
+            found = {t: w for t, w in topic_terms.items() if t in said_terms}
+            for term, (own, weight) in related_terms.items():
+                if term in said_terms and own not in found:
+                    found[own] = weight
+            topical = sum(found.values()) / (sum(topic_terms.values()) or 1)
+            # An entry whose headline names the speaker or their side ("Kremlin says ...") is
+            # about their words; one that only quotes them in passing is less so.
+            if speaker_words & set(text_terms(self.documents[doc].title)):
+                base *= 1 + HEADLINE_SPEAKER_BONUS
             ranked.append((topical, base, -self.searcher.recency_rank[doc], doc))
         ranked.sort(reverse=True)
         if not topic_terms:

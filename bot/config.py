@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     reload_interval_seconds: float = Field(default=30.0, gt=0)
 
     log_level: str = "INFO"
+    # WordNet 3.0's database files (Debian's wordnet-base): words of the same meaning.
+    wordnet_dir: Path = Path("/usr/share/wordnet")
 
     @field_validator("allowed_chat_ids", "admin_user_ids", mode="before")
     @classmethod

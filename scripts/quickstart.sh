@@ -9,6 +9,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e ".[test]"
+bash scripts/install_wordnet.sh
 
 .venv/bin/python -m bot load --quiet
 

@@ -87,7 +87,7 @@ NAME = re.compile(r"^[A-Z][\w'’.-]+(?: (?:[A-Z][\w'’.-]+|de|van|von|al|bin|d
 ROLE_WORDS = re.compile(
     r"\b(correspondent|reporter|editor|analyst|presenter|journalist|producer|bbc|news|"
     r"reality check|verify|monitoring|political|economics|business|diplomatic|security|"
-    r"chief|team|desk|service|columnist|commentator|writer|live)\b",
+    r"chief|team|desk|service|columnist|commentator|writer|live|reporting)\b",
     re.IGNORECASE,
 )
 

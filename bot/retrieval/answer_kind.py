@@ -27,6 +27,9 @@ class Wanted:
     # "when is X coming out?" does not.
     past: bool = False
     abbreviation: str = ""
+    # What a figure counts or measures ("how many gold medals", "the population of"): the
+    # sentence giving the figure must be about that, not only about the question's names.
+    counted: tuple[str, ...] = ()
 
 
 _MONEY_WORDS = r"(?:cost|costs|costing|price|prices|priced|pay|paid|charge|charged|worth|earn|earns|fee|fees|salary)"
@@ -37,7 +40,7 @@ _ASKS = [
         AnswerKind.FIGURE,
         re.compile(
             r"\bhow (?:many|much|tall|high|long|far|big|large|deep|heavy|wide|fast|often)\b|"
-            r"\bwhat (?:is|was|'s|’s) the (?:population|number|size|height|length|rate|percentage|total|toll)\b|"
+            r"\bwhat(?: is| was|'s|’s) the (?:population|number|size|height|length|rate|percentage|total|toll)\b|"
             r"\bnumber of\b"
         ),
     ),
@@ -48,6 +51,11 @@ _ASKS = [
 ]
 _EXPANSION = re.compile(r"\bwhat (?:does|do|did|is|was|'s|’s) (?:an? |the )?([a-z0-9]{2,8}) (?:stand for|short for)\b")
 _PAST = re.compile(r"^when (?:was|were|did|had)\b")
+_COUNTED = re.compile(
+    r"\bhow (?:many|much) ((?:(?!(?:did|does|do|has|have|had|is|are|was|were|can|could|will|would|should|"
+    r"in|of|on|at|for|from|to|by|with|the|a|an|there|they|we|you|he|she|it)\b)[a-z][a-z'’-]* ?){1,3})|"
+    r"\bwhat(?: is| was|'s|’s) the (population|number|size|height|length|rate|percentage|total|toll)\b"
+)
 
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
@@ -87,7 +95,9 @@ def wanted(question: str) -> Wanted | None:
         return Wanted(AnswerKind.EXPANSION, abbreviation=expansion.group(1))
     for kind, pattern in _ASKS:
         if pattern.search(text):
-            return Wanted(kind, past=bool(_PAST.search(text)))
+            counted = _COUNTED.search(text) if kind in (AnswerKind.FIGURE, AnswerKind.MONEY) else None
+            words = tuple((counted.group(1) or counted.group(2)).split()) if counted else ()
+            return Wanted(kind, past=bool(_PAST.search(text)), counted=words)
     return None
 
 

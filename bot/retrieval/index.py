@@ -15,15 +15,17 @@ from bot.memory import settle_after_build
 from bot.retrieval.documents import Document
 from bot.retrieval.postings import build_postings
 from bot.retrieval.spelling import Speller
-from bot.retrieval.synonyms import related
+from bot.retrieval.related import RelatedWords, configured
 from bot.retrieval.text import STOPWORDS, WORD, stem, words
 
 # Two question words side by side in the text ("kill list") say more than both apart.
 PHRASE_WEIGHT = 0.5
 # Names are what people ask about: a capitalised word inside a question counts for more.
 NAME_WEIGHT = 1.5
-# A word the copy uses for the question's word counts, but less than the word itself.
+# A word the copy uses for the question's word counts, but less than the word itself, and a
+# more general word less again.
 RELATED_WEIGHT = 0.5
+BROADER_WEIGHT = 0.35
 # Stems of one word family ("russia"/"russian", "centr"/"central", "health"/"healthcar"): the
 # shorter is at least this long, and the longer adds at most FAMILY_EXTRA letters.
 FAMILY_MIN = 5
@@ -37,6 +39,7 @@ class QueryTerm:
     typed: str
     phrase: bool = False  # a pair of adjacent words, "kill list"
     stands_for: str | None = None  # set on a related word: the question's own term
+    broader: bool = False  # a more general word than the question's ("adversary" for "enemy")
 
 
 # "How close", "how badly", "how long": the question asks for a measure, which the answer gives
@@ -48,8 +51,9 @@ DEGREE_WORDS = frozenset(
 
 
 class SearchIndex:
-    def __init__(self, documents: list[Document]):
+    def __init__(self, documents: list[Document], related: RelatedWords | None = None):
         self.documents = documents
+        self.related = related if related is not None else configured()
         self.size = len(documents)
         built = build_postings(documents)
         self.term_ids = built.term_ids
@@ -129,13 +133,45 @@ class SearchIndex:
             for a, b in zip(result, result[1:])
         ]
         own = {item.term for item in result}
-        alternatives = [
-            QueryTerm(other, RELATED_WEIGHT * item.weight, item.typed, stands_for=item.term)
-            for item in result
-            for other in sorted((set() if item.typed in names else related(item.term)) | self.family(item.term))
-            if other in self.term_ids and other not in own
-        ]
+        alternatives = []
+        for item in result:
+            name = item.typed in names or self.is_name(item.typed) or item.term.isdigit()
+            same = (self.family(item.term) | (set() if name else self.terms_for(self.related.of(item.typed)))) - own
+            # A more general word helps only where the coverage uses it no more often than the
+            # word asked about ("interfere" for "meddle", never "make" for "leave"), or where the
+            # coverage never uses the word asked about.
+            broader = {
+                other
+                for other in (set() if name else self.terms_for(self.related.broader(item.typed))) - own - same
+                if item.term not in self.term_ids or self.idf_of(other) >= self.idf_of(item.term)
+            }
+            alternatives += [
+                QueryTerm(other, RELATED_WEIGHT * item.weight, item.typed, stands_for=item.term) for other in sorted(same)
+            ] + [
+                QueryTerm(other, BROADER_WEIGHT * item.weight, item.typed, stands_for=item.term, broader=True)
+                for other in sorted(broader)
+            ]
+        for first, second in zip(result, result[1:]):
+            # Two words may mean something together that neither means alone ("straight away").
+            together = self.terms_for(self.related.of_pair(first.typed, second.typed)) - own
+            alternatives += [
+                QueryTerm(other, RELATED_WEIGHT * item.weight, item.typed, stands_for=item.term)
+                for other in sorted(together)
+                for item in (first, second)
+            ]
         return result + [pair for pair in pairs if self.term_id(pair.term) is not None] + alternatives
+
+    def terms_for(self, phrases: frozenset[str]) -> set[str]:
+        """Index terms for words and phrases: stems, or pairs of stems."""
+        found: set[str] = set()
+        for other in phrases:
+            # "make do" is not "make": a phrase counts only as a pair of content words.
+            parts = words(other)
+            content = [stem(w) for w in parts if w not in STOPWORDS]
+            term = " ".join(content)
+            if len(content) == len(parts) <= 2 and self.term_id(term) is not None:
+                found.add(term)
+        return found
 
     def family(self, term: str) -> set[str]:
         """Coverage stems of the same word family as `term`, which a suffix stemmer keeps apart."""
@@ -179,7 +215,7 @@ class SearchIndex:
             if item.phrase:
                 continue
             own = item.stands_for or item.term
-            share = RELATED_WEIGHT if item.stands_for else min(item.weight, 1.0)
+            share = (BROADER_WEIGHT if item.broader else RELATED_WEIGHT) if item.stands_for else min(item.weight, 1.0)
             if item.term in satisfied or self.contains(item.term, doc):
                 found[own] = max(found.get(own, 0.0), share)
         total = matched = 0.0

@@ -78,14 +78,16 @@ def build_postings(documents: list[Document]) -> Postings:
         for index in range(start, min(start + CHUNK, size)):
             document = documents[index]
             body = document.body if document.kind == "entry" else ""
-            texts = (document.title, body, document.author or "")
+            # The byline is the author and their role ("Reporting from Kyiv").
+            byline = f"{document.author} {document.author_role or ''}" if document.author else ""
+            texts = (document.title, body, byline)
             for field, text in enumerate(texts):
                 if not text:
                     continue
                 words = [w for w in tokens(text) if w not in STOPWORDS]
                 surface.update(words)
                 if field == AUTHOR_FIELD:
-                    capitalised.update(words)
+                    capitalised.update(w for w in tokens(document.author or "") if w not in STOPWORDS)
                 else:
                     capitalised.update(MID_SENTENCE_CAPITAL.findall(text))
                     lower_case.update(LOWER_CASE_WORD.findall(text))

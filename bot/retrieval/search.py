@@ -9,6 +9,7 @@ import numpy as np
 from bot.loader.timestamps import local_time
 from bot.retrieval.answer_kind import AnswerKind, Wanted, holds, wanted
 from bot.retrieval.excerpt import sentences
+from bot.retrieval.text import stem
 from bot.retrieval.text import terms as text_terms
 from bot.retrieval.index import RELATED_WEIGHT, QueryTerm, SearchIndex
 from bot.retrieval.question import Day, Intent, TimeOfDay
@@ -32,6 +33,8 @@ FIGURE = re.compile(r"\d|\b(hundreds?|thousands?|millions?|billions?|dozens?)\b"
 # Kinds of answer almost any sentence naming someone or somewhere seems to hold: for these the
 # question's own words must be found too.
 LOOSE_KINDS = frozenset({AnswerKind.PERSON, AnswerKind.PLACE})
+# A sentence opening with a pronoun or a definite description goes on about the one before.
+REFERS_BACK = re.compile(r"[\"“‘']?(?:He|She|They|It|His|Her|Their|Its|The|This|That)\b")
 AT_WINDOW = 10  # minutes either side of "at 9am" still count as that time
 AROUND_WINDOW = 45
 
@@ -97,7 +100,9 @@ class Searcher:
         return self.newest[:count]
 
     def rank(self, intent: Intent, limit: int = 10) -> Ranking:
-        query = self.index.query_terms(intent.topic)
+        want = wanted(intent.topic) if intent.kind == "topic" else None
+        # "What does RAAC stand for?" is about RAAC alone: "stand for" is how it asks.
+        query = self.index.query_terms(want.abbreviation if want and want.abbreviation else intent.topic)
         on_day = self._on_day(intent.day) if intent.day is not None else None
         if intent.kind == "time" and intent.time is not None:
             return self._rank_by_time(intent.time, query, limit, on_day)
@@ -114,7 +119,6 @@ class Searcher:
         # Every citation must clear the bar the best one must: a document holding only part of the
         # question ("Denis" matching "denied") is not an answer, however many better ones there are.
         hits = [hit for hit in hits if hit.coverage >= MIN_COVERAGE]
-        want = wanted(intent.topic)
         answering = [hit for hit in hits if self.answers(query, hit.doc, want)]
         related = [hit for hit in hits if hit not in answering]
         return Ranking(answering, query, abstained=not answering, related=related)
@@ -145,7 +149,21 @@ class Searcher:
             return want is None or any(holds(want, texts[i]) for i in about_focus or holding(set(alternatives)))
         if want.kind is AnswerKind.DATE and want.past and self.index.documents[doc].published_at is not None:
             return True  # "when did X resign": the entry that reports it was published then
-        return any(holds(want, texts[i]) for i in holding(set(alternatives)))
+        # A sentence about the question, and the one after it where that one refers back to it
+        # ("Johnny Vegas is ... The 49-year-old said ...", "... He added").
+        about = holding(set(alternatives))
+        follow_on = {i + 1 for i in about if i + 1 < len(texts) - 1 and REFERS_BACK.match(texts[i + 1])}
+        candidates = sorted(set(about) | follow_on)
+        if want.counted and not self.index.related.is_broad(want.counted[-1]):
+            # The figure must count what was asked ("how many Russian troops": troops), in its
+            # own word or one of the same meaning; a sum of money counts money. What a broad
+            # class ("people") counts may be named in many ways, so any figure does then.
+            head = stem(want.counted[-1])
+            same = {head} | {item.term for item in query if item.stands_for == head and not item.broader}
+            candidates = [
+                i for i in candidates if same & passages[i] or (head in MONEY_TERMS and MONEY.search(texts[i]))
+            ]
+        return any(holds(want, texts[i]) for i in candidates)
 
     def _rerank(
         self, query: list[QueryTerm], scores: np.ndarray, limit: int, recent: bool = False, amount: bool = False
@@ -190,7 +208,8 @@ class Searcher:
         cached = self._passage_cache.get(doc)
         if cached is None:
             document = self.index.documents[doc]
-            texts = [document.title, *sentences(document.paragraphs), document.author or ""]
+            byline = f"{document.author} {document.author_role or ''}" if document.author else ""
+            texts = [document.title, *sentences(document.paragraphs), byline]
             cached = (texts, [frozenset(text_terms(p)) for p in texts])
             if len(self._passage_cache) > PASSAGE_CACHE:
                 self._passage_cache.clear()
