@@ -1,5 +1,6 @@
 """Question in, cited answer out: the one piece of logic the command line and Telegram share."""
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -7,6 +8,7 @@ from bot.loader.timestamps import display_time
 from bot.retrieval.documents import Document
 from bot.quotes.lookup import QuoteBook, SpeakerMatch, said_by_question, who_said_question
 from bot.quotes.query import QuoteRecord
+from bot.retrieval.authors import Authors, author_question
 from bot.retrieval.excerpt import excerpt, sentences, shorten
 from bot.retrieval.index import RELATED_WEIGHT
 from bot.retrieval.text import stem, words
@@ -68,7 +70,7 @@ class Stats:
 @dataclass(frozen=True)
 class Answer:
     question: str
-    mode: str  # "topic", "time", "latest", "key_points", "none", "empty", "chat"
+    mode: str  # "topic", "time", "latest", "key_points", "who", "author", "none", "empty", "chat"
     lead: str
     citations: list[Citation]
     more: list[str] = field(default_factory=list)  # refs of further results, best first
@@ -86,6 +88,7 @@ class Answerer:
         self.quotes = quotes or QuoteBook([])
         self.documents = searcher.index.documents
         self._by_ref = {_ref(doc): i for i, doc in enumerate(self.documents)}
+        self.authors = Authors(self.documents)
 
     def stats(self) -> Stats:
         entries = [self.documents[d] for d in self.searcher.newest]
@@ -116,6 +119,11 @@ class Answerer:
             return self.latest(limit, question=question, more=max(0, MAX_RESULTS - limit))
         if intent.kind == "key_points":
             return self.key_points(question)
+        wrote = author_question(question) if intent.kind != "time" and intent.day is None else None
+        if wrote is not None:
+            answer = self.by_author(question, wrote[0], wrote[1], limit)
+            if answer is not None:
+                return answer
         said_by = said_by_question(question) if intent.kind != "time" and intent.day is None else None
         if said_by is not None:
             speaker = self.quotes.speaker(said_by[0])
@@ -177,6 +185,30 @@ class Answerer:
         citations = [self._cite(doc, weights) for doc in docs[:MAX_CITATIONS]]
         lead = "More results:" if citations else "Those results are no longer in the coverage."
         return Answer(question, "more", lead, citations, [_ref(self.documents[d]) for d in docs[MAX_CITATIONS:]])
+
+    def by_author(self, question: str, name: str, topic: str, limit: int = MAX_CITATIONS) -> Answer | None:
+        """What a reporter wrote ("what did Jessica Parker report from Kyiv"): their entries, the
+        ones about the topic first, else their newest. None when the name is nobody's byline, or
+        it is someone quoted on the page (then their words answer), or none of their entries is
+        about the topic."""
+        author = self.authors.find(name)
+        if author is None or (self.quotes.speaker(name) is not None and re.search(r"\bsa(?:y|id)\b", question)):
+            return None
+        docs = self.authors.entries(author)
+        index = self.searcher.index
+        query = index.query_terms(topic) if topic else []
+        if query:
+            scores = index.score(query)
+            docs = [d for d in docs if scores[d] > 0]
+            if not docs:
+                return None
+            docs.sort(key=lambda d: (-float(scores[d]), self.searcher.recency_rank[d]))
+        else:
+            docs.sort(key=lambda d: self.searcher.recency_rank[d])
+        weights = {item.term: index.idf_of(item.term) * item.weight for item in query} or None
+        citations = [self._cite(doc, weights) for doc in docs[:limit]]
+        more = [_ref(self.documents[d]) for d in docs[limit:MAX_RESULTS]]
+        return Answer(question, "author", f"Written by {author}:", citations, more)
 
     def who(self, name: str, topic: str = "", limit: int = MAX_CITATIONS) -> Answer:
         """/who NAME [TOPIC]: the speaker's quotes, the most relevant to the topic first."""
