@@ -18,6 +18,8 @@ class AnswerKind(StrEnum):
     EXPANSION = "expansion"  # what an abbreviation stands for
     PERSON = "person"
     PLACE = "place"
+    CLOCK = "clock"  # a time of day
+    CONTACT = "contact"  # a phone number, an email or web address
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,13 @@ class Wanted:
     counted: tuple[str, ...] = ()
 
 
-_MONEY_WORDS = r"(?:cost|costs|costing|price|prices|priced|pay|paid|charge|charged|worth|earn|earns|fee|fees|salary)"
+_MONEY_WORDS = (
+    r"(?:cost|costs|costing|price|prices|priced|pay|pays|paying|paid|charge|charges|charging|charged|"
+    r"worth|earn|earns|earning|earned|fee|fees|salary|spend|spent|spending)"
+)
 _ASKS = [
+    (AnswerKind.CONTACT, re.compile(r"\b(?:phone|telephone|contact|helpline|whatsapp) (?:number|no)\b|\bemail(?: address)?\b|\bwebsite\b|\bweb address\b")),
+    (AnswerKind.CLOCK, re.compile(r"\b(?:what|which) time\b|\bat what time\b")),
     (AnswerKind.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b")),
     (AnswerKind.MONEY, re.compile(rf"\bhow much\b.*\b{_MONEY_WORDS}\b|\b(?:price|cost|net worth|salary)\s*\??$")),
     (
@@ -44,7 +51,7 @@ _ASKS = [
             r"\bnumber of\b"
         ),
     ),
-    (AnswerKind.DATE, re.compile(r"^when\b|\b(?:what|which) (?:year|date|day)\b|\bwhat time\b")),
+    (AnswerKind.DATE, re.compile(r"^when\b|\b(?:what|which) (?:year|date|day)\b")),
     (AnswerKind.PLACE, re.compile(r"^where\b|\b(?:which|what) (?:country|countries|city|cities|town|towns|region|regions|place|places)\b")),
     # "Who said/called/warned ..." asks for a speaker, which the quote lookup answers.
     (AnswerKind.PERSON, re.compile(r"^who\b(?! (?:said|says|say|told|tells|called|calls|described|warned|claimed|compared|accused))")),
@@ -82,6 +89,10 @@ _DATE = re.compile(
     r"this (?:week|month|year|morning|afternoon|evening)|\d{1,2}:\d\d|\d{1,2}\s?[ap]\.?m\b)",
     re.IGNORECASE,
 )
+_CLOCK = re.compile(
+    r"\b\d{1,2}[:.]\d\d\b|\b\d{1,2}\s?[ap]\.?m\b|\b(?:noon|midday|midnight|o'clock|o’clock)\b", re.IGNORECASE
+)
+_CONTACT = re.compile(r"\b0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b|\b\d{3}[\s-]\d{3,4}[\s-]\d{4}\b|\S+@\S+\.\w+|\bwww\.|https?://")
 # A capitalised word that is not the sentence's first: a name of someone or somewhere.
 _NAME_INSIDE = re.compile(r"(?<=\S )[A-Z][a-z]")
 _CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "to", "&"})
@@ -112,6 +123,10 @@ def holds(want: Wanted, sentence: str) -> bool:
         return bool(_FIGURE.search(sentence))
     if kind is AnswerKind.DATE:
         return bool(_DATE.search(sentence))
+    if kind is AnswerKind.CLOCK:
+        return bool(_CLOCK.search(sentence))
+    if kind is AnswerKind.CONTACT:
+        return bool(_CONTACT.search(sentence))
     if kind is AnswerKind.EXPANSION:
         return expands(want.abbreviation, sentence)
     return bool(_NAME_INSIDE.search(sentence))

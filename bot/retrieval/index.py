@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.memory import settle_after_build
+from bot.retrieval.acronyms import Acronyms
 from bot.retrieval.documents import Document
 from bot.retrieval.postings import build_postings
 from bot.retrieval.spelling import Speller
@@ -23,9 +24,9 @@ PHRASE_WEIGHT = 0.5
 # Names are what people ask about: a capitalised word inside a question counts for more.
 NAME_WEIGHT = 1.5
 # A word the copy uses for the question's word counts, but less than the word itself, and a
-# more general word less again.
+# word one step more general or specific less again.
 RELATED_WEIGHT = 0.5
-BROADER_WEIGHT = 0.35
+NEAR_WEIGHT = 0.35
 # Stems of one word family ("russia"/"russian", "centr"/"central", "health"/"healthcar"): the
 # shorter is at least this long, and the longer adds at most FAMILY_EXTRA letters.
 FAMILY_MIN = 5
@@ -39,7 +40,7 @@ class QueryTerm:
     typed: str
     phrase: bool = False  # a pair of adjacent words, "kill list"
     stands_for: str | None = None  # set on a related word: the question's own term
-    broader: bool = False  # a more general word than the question's ("adversary" for "enemy")
+    near: bool = False  # one step more general or specific than the question's ("adversary" for "enemy")
 
 
 # "How close", "how badly", "how long": the question asks for a measure, which the answer gives
@@ -64,6 +65,7 @@ class SearchIndex:
         self.postings_weights = built.weights
         self.max_idf = float(math.log1p((self.size + 0.5) / 0.5)) if self.size else 1.0
         self.speller = Speller(dict(built.surface), STOPWORDS)
+        self.acronyms = Acronyms(text for d in documents for text in (d.title, d.body))
         self._ordinary = built.ordinary
         self._known_words = frozenset(built.surface)
         self._sorted_terms = sorted(self.term_ids)
@@ -137,20 +139,21 @@ class SearchIndex:
         for item in result:
             name = item.typed in names or self.is_name(item.typed) or item.term.isdigit()
             same = (self.family(item.term) | (set() if name else self.terms_for(self.related.of(item.typed)))) - own
-            # A more general word helps only where the coverage uses it no more often than the
+            # A more general or specific word helps only where the coverage uses it no more often than the
             # word asked about ("interfere" for "meddle", never "make" for "leave"), or where the
             # coverage never uses the word asked about.
-            broader = {
+            near = {
                 other
-                for other in (set() if name else self.terms_for(self.related.broader(item.typed))) - own - same
+                for other in (set() if name else self.terms_for(self.related.near(item.typed))) - own - same
                 if item.term not in self.term_ids or self.idf_of(other) >= self.idf_of(item.term)
             }
             alternatives += [
                 QueryTerm(other, RELATED_WEIGHT * item.weight, item.typed, stands_for=item.term) for other in sorted(same)
             ] + [
-                QueryTerm(other, BROADER_WEIGHT * item.weight, item.typed, stands_for=item.term, broader=True)
-                for other in sorted(broader)
+                QueryTerm(other, NEAR_WEIGHT * item.weight, item.typed, stands_for=item.term, near=True)
+                for other in sorted(near)
             ]
+        alternatives += self._abbreviations(result, own)
         for first, second in zip(result, result[1:]):
             # Two words may mean something together that neither means alone ("straight away").
             together = self.terms_for(self.related.of_pair(first.typed, second.typed)) - own
@@ -160,6 +163,27 @@ class SearchIndex:
                 for item in (first, second)
             ]
         return result + [pair for pair in pairs if self.term_id(pair.term) is not None] + alternatives
+
+    def _abbreviations(self, result: list[QueryTerm], own: set[str]) -> list[QueryTerm]:
+        """"fmqs" for the coverage's "First Minister's Questions", and "first minister" for its "FM"."""
+        found: list[QueryTerm] = []
+        for item in result:
+            if item.term in self.term_ids and not self.is_name(item.typed):
+                continue  # an ordinary word of the coverage is no abbreviation
+            stems = self.acronyms.expansion(item.typed)
+            pairs = [f"{a} {b}" for a, b in zip(stems, stems[1:])] or list(stems)
+            found += [
+                QueryTerm(pair, RELATED_WEIGHT * item.weight, item.typed, stands_for=item.term)
+                for pair in pairs
+                if pair not in own and self.term_id(pair) is not None
+            ]
+        for size in (2, 3, 4):
+            for start in range(len(result) - size + 1):
+                window = result[start : start + size]
+                key = self.acronyms.abbreviation(tuple(item.term for item in window))
+                if key and key not in own and key in self.term_ids:
+                    found += [QueryTerm(key, RELATED_WEIGHT * item.weight, item.typed, stands_for=item.term) for item in window]
+        return found
 
     def terms_for(self, phrases: frozenset[str]) -> set[str]:
         """Index terms for words and phrases: stems, or pairs of stems."""
@@ -215,7 +239,7 @@ class SearchIndex:
             if item.phrase:
                 continue
             own = item.stands_for or item.term
-            share = (BROADER_WEIGHT if item.broader else RELATED_WEIGHT) if item.stands_for else min(item.weight, 1.0)
+            share = (NEAR_WEIGHT if item.near else RELATED_WEIGHT) if item.stands_for else min(item.weight, 1.0)
             if item.term in satisfied or self.contains(item.term, doc):
                 found[own] = max(found.get(own, 0.0), share)
         total = matched = 0.0

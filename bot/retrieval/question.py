@@ -32,10 +32,11 @@ SMALL_TALK = [
 # Conversational openings that carry no topic ("ok so what's the deal with the kill list").
 CHATTY = re.compile(
     r"^\s*(?:(?:ok|okay|so|hey|hi|hiya|hello|um|er|right|well|(?:good )?(?:morning|afternoon|evening)|"
-    r"quick (?:one|question)|sorry)\b[\s,!.:;-]*)+|"
+    r"quick (?:one|question|q)|sorry)\b[\s,!.:;-]*)+|"
     r"\b(?:what['’]?s the (?:deal|story|situation) with|what is the (?:deal|story|situation) with|"
     r"(?:can|could|would) you (?:please )?(?:tell|remind|show) me|remind me|do you know|"
-    r"i (?:want|would like|'d like) to know|any news (?:on|about))\b",
+    r"i (?:want|would like|'d like) to know|any news (?:on|about)|(?:has|have) (?:anyone|you) heard (?:about|of)|"
+    r"does anyone know|anyone know)\b",
     re.IGNORECASE,
 )
 TIME = re.compile(

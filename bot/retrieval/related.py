@@ -4,11 +4,13 @@ taken from WordNet: the words of its most frequent senses and the words derived 
 from functools import lru_cache
 
 from bot.config import get_settings
-from bot.retrieval.wordnet import WordNet, open_wordnet
+from bot.retrieval.wordnet import Sense, WordNet, open_wordnet
 
-# WordNet lists a word's senses most frequent first; rarer senses ("take" as a film shot) would
-# join a question to text about something else.
+# WordNet lists a word's senses most frequent first; rarer senses ("take" as a film shot, "go"
+# as dying) would join a question to text about something else. A sense counts if it is among
+# the first few and was seen at least this share as often as the word's most usual sense.
 SENSES = 3
+USUAL_SHARE = 0.2
 # A more general meaning with more kinds than this ("act", "tool", "person") says too little.
 NARROW_CLASS = 10
 # A noun whose usual meaning has more kinds than this ("people", "tree") is counted under many
@@ -26,7 +28,7 @@ class RelatedWords:
         if self.wordnet is None or not word.replace(" ", "").isalpha():
             return frozenset()
         found: set[str] = set()
-        for sense in self.wordnet.senses(word, SENSES):
+        for sense in self._usual(word):
             found.update(sense.derived)
             # A synonym counts when the meaning they share is a usual one of its own too:
             # "manage" shares a rare sense with "care", which would join unrelated questions.
@@ -40,17 +42,20 @@ class RelatedWords:
         return (self.of(f"{first} {second}") | self.of(first + second)) - {first, second}
 
     @lru_cache(maxsize=50_000)
-    def broader(self, word: str) -> frozenset[str]:
-        """Words for the next more general meaning of `word` ("enemy" -> "adversary", "meddle"
-        -> "interfere"), where that meaning is a narrow class (a few kinds of it, so its members
-        say nearly the same thing) and what the broader word usually means too."""
-        if self.wordnet is None or not word.isalpha():
+    def near(self, word: str) -> frozenset[str]:
+        """Words one step more general or more specific than `word` ("enemy" -> "adversary",
+        "meddle" -> "interfere", "female" -> "woman", "quit" -> "resign"), where that step is
+        within a narrow class (a few kinds, so they say nearly the same thing) and the other
+        word usually has that meaning."""
+        if self.wordnet is None or not word.replace(" ", "").isalpha():
             return frozenset()
         found: set[str] = set()
-        for sense in self.wordnet.senses(word, SENSES):
-            for synset in sense.broader:
-                if self.wordnet.narrower_count(synset) <= NARROW_CLASS:
-                    found.update(other for other in self.wordnet.words_of(synset) if self._usually_means(other, synset))
+        for sense in self._usual(word):
+            steps = [s for s in sense.broader if self.wordnet.narrower_count(s) <= NARROW_CLASS]
+            if len(sense.narrower) <= NARROW_CLASS:
+                steps += sense.narrower
+            for synset in steps:
+                found.update(other for other in self.wordnet.words_of(synset) if self._usually_means(other, synset))
         return frozenset(found - {word} - self.of(word))
 
     @lru_cache(maxsize=10_000)
@@ -64,7 +69,22 @@ class RelatedWords:
     @lru_cache(maxsize=50_000)
     def _senses_of(self, word: str) -> frozenset[tuple[str, int]]:
         assert self.wordnet is not None
-        return frozenset(sense.synset for sense in self.wordnet.senses(word, SENSES))
+        return frozenset(sense.synset for sense in self._usual(word))
+
+    @lru_cache(maxsize=50_000)
+    def _usual(self, word: str) -> tuple[Sense, ...]:
+        """The word's usual senses: among the first SENSES of a part of speech, and seen in
+        WordNet's tagged texts at least USUAL_SHARE as often as its most usual one of that part
+        of speech (one never seen there keeps its first sense)."""
+        assert self.wordnet is not None
+        senses = self.wordnet.senses(word, SENSES)
+        usual: list[Sense] = []
+        # Compared within a part of speech: a question's "leaving" may be the noun (a departure).
+        for pos in dict.fromkeys(sense.synset[0] for sense in senses):
+            of_pos = [sense for sense in senses if sense.synset[0] == pos]
+            top = max(sense.count for sense in of_pos)
+            usual += [sense for sense in of_pos if sense.count >= USUAL_SHARE * top] if top else of_pos[:1]
+        return tuple(usual)
 
     def _usually_means(self, word: str, synset: tuple[str, int]) -> bool:
         return synset in self._senses_of(word)

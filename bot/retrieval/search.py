@@ -140,7 +140,7 @@ class Searcher:
         texts, passages = self._passages(doc)
 
         def holding(asked: set[str]) -> list[int]:
-            return [i for i, terms in enumerate(passages) if any(alternatives[t] & terms for t in asked)]
+            return [i for i, terms in enumerate(passages) if any(_holds_any(alternatives[t], terms) for t in asked)]
 
         about_focus = holding(focus)
         if want is None or want.kind in LOOSE_KINDS:
@@ -148,7 +148,10 @@ class Searcher:
                 return False
             return want is None or any(holds(want, texts[i]) for i in about_focus or holding(set(alternatives)))
         if want.kind is AnswerKind.DATE and want.past and self.index.documents[doc].published_at is not None:
-            return True  # "when did X resign": the entry that reports it was published then
+            # "When did X resign": the entry that reports the resignation was published then, if
+            # one of its sentences holds all that is asked ("become" and "leader", not "leader").
+            if any(all(_holds_any(alternatives[t], passages[i]) for t in focus) for i in about_focus):
+                return True
         # A sentence about the question, and the one after it where that one refers back to it
         # ("Johnny Vegas is ... The 49-year-old said ...", "... He added").
         about = holding(set(alternatives))
@@ -159,9 +162,14 @@ class Searcher:
             # own word or one of the same meaning; a sum of money counts money. What a broad
             # class ("people") counts may be named in many ways, so any figure does then.
             head = stem(want.counted[-1])
-            same = {head} | {item.term for item in query if item.stands_for == head and not item.broader}
+            same = {head} | {item.term for item in query if item.stands_for == head and not item.near}
+            # The thing counted may be named in the sentence before ("women MPs ... Labour will
+            # have the most, with 104").
             candidates = [
-                i for i in candidates if same & passages[i] or (head in MONEY_TERMS and MONEY.search(texts[i]))
+                i
+                for i in candidates
+                if same & (passages[i] | (passages[i - 1] if i else frozenset()))
+                or (head in MONEY_TERMS and MONEY.search(texts[i]))
             ]
         return any(holds(want, texts[i]) for i in candidates)
 
@@ -257,6 +265,11 @@ class Searcher:
         order = sorted(candidates.tolist(), key=closest_first if exact_minute else best_worded_first)
         hits = [Hit(doc, float(text_scores[doc]), 1.0) for doc in order[:limit]]
         return Ranking(hits, query, abstained=False)
+
+
+def _holds_any(terms: set[str], passage: frozenset[str]) -> bool:
+    """Whether the passage holds one of the terms; a pair of words counts when it holds both."""
+    return any(term in passage or (" " in term and all(part in passage for part in term.split())) for term in terms)
 
 
 def _top(scores: np.ndarray, count: int) -> np.ndarray:

@@ -22,7 +22,7 @@ STOPWORDS = frozenset(
     tell say said says saying know show shown give get got anything something thing things
     happen happened happening happens report reported reports reporting write wrote written
     writes mean means please any anyone someone everyone much many ve each every far whether
-    yet still even ever also already really
+    yet still even ever also already really cos coz cuz um er
     """.split()
 )
 

@@ -28,9 +28,11 @@ DETACH = {
 @dataclass(frozen=True)
 class Sense:
     synset: tuple[str, int]  # part of speech and offset: which meaning this is
+    count: int  # how often the word had this sense in WordNet's tagged texts (cntlist)
     words: tuple[str, ...]  # the synset's words, "take over" for take_over
     derived: tuple[str, ...]  # words derived from the looked-up word in this sense ("invade" -> "invasion")
     broader: tuple[tuple[str, int], ...]  # the synsets of its more general meanings (hypernyms)
+    narrower: tuple[tuple[str, int], ...]  # and of its more specific ones (hyponyms)
 
 
 class WordNet:
@@ -48,6 +50,7 @@ class WordNet:
                     if len(parts) >= 2:
                         table.setdefault(parts[0], []).extend(parts[1:])
             self._exceptions[pos] = table
+        self._counts = _sense_counts(folder / "cntlist.rev")
 
     def senses(self, word: str, per_pos: int) -> list[Sense]:
         """The first `per_pos` senses (WordNet orders them by frequency) of each part of speech."""
@@ -55,7 +58,8 @@ class WordNet:
         found: list[Sense] = []
         for pos in POS_FILES:
             for base in self._bases(key, pos):
-                found += [self._sense(pos, offset, base) for offset in self._offsets(base, pos)[:per_pos]]
+                for number, offset in enumerate(self._offsets(base, pos)[:per_pos], start=1):
+                    found.append(self._sense(pos, offset, base, self._counts.get((base, pos, number), 0)))
         return found
 
     def _bases(self, word: str, pos: str) -> list[str]:
@@ -71,7 +75,7 @@ class WordNet:
         synsets, pointers = int(fields[2]), int(fields[3])
         return [int(offset) for offset in fields[6 + pointers : 6 + pointers + synsets]]
 
-    def _sense(self, pos: str, offset: int, lemma: str) -> Sense:
+    def _sense(self, pos: str, offset: int, lemma: str, seen: int) -> Sense:
         data = self._data[pos]
         end = data.find(b"\n", offset)
         fields = data[offset:end].decode("latin-1").split(" | ")[0].split()
@@ -81,6 +85,7 @@ class WordNet:
         cursor = 4 + 2 * count
         derived: list[str] = []
         broader: list[tuple[str, int]] = []
+        narrower: list[tuple[str, int]] = []
         for i in range(int(fields[cursor])):
             symbol, target, target_pos, numbers = fields[cursor + 1 + 4 * i : cursor + 5 + 4 * i]
             source, target_word = int(numbers[:2], 16), int(numbers[2:], 16)
@@ -88,7 +93,9 @@ class WordNet:
                 derived.append(self._word_of(target_pos, int(target), target_word))
             elif symbol in ("@", "@i"):
                 broader.append((target_pos, int(target)))
-        return Sense((pos, offset), tuple(words), tuple(derived), tuple(broader))
+            elif symbol in ("~", "~i"):
+                narrower.append((target_pos, int(target)))
+        return Sense((pos, offset), seen, tuple(words), tuple(derived), tuple(broader), tuple(narrower))
 
     def words_of(self, synset: tuple[str, int]) -> tuple[str, ...]:
         fields = self._fields(synset)
@@ -109,6 +116,24 @@ class WordNet:
         end = data.find(b"\n", offset)
         fields = data[offset:end].decode("latin-1").split()
         return _word(fields[4 + 2 * (number - 1)])
+
+
+SENSE_KEY_POS = {"1": "n", "2": "v", "3": "a", "4": "r", "5": "a"}
+
+
+def _sense_counts(path: Path) -> dict[tuple[str, str, int], int]:
+    """(lemma, part of speech, sense number) -> how often that sense was seen in tagged text."""
+    counts: dict[tuple[str, str, int], int] = {}
+    if not path.is_file():
+        return counts
+    for line in path.read_text(encoding="latin-1").splitlines():
+        parts = line.split()
+        if len(parts) != 3 or "%" not in parts[0]:
+            continue
+        lemma, rest = parts[0].split("%", 1)
+        key = (lemma, SENSE_KEY_POS.get(rest[:1], ""), int(parts[1]))
+        counts[key] = counts.get(key, 0) + int(parts[2])
+    return counts
 
 
 def _word(raw: str) -> str:
