@@ -134,6 +134,28 @@ def test_paraphrased_questions_on_all_coverage(everything_answerer: Answerer) ->
     assert questions.abstain_ok == questions.abstain_expected, questions.report()
 
 
+def test_people_questions_on_all_coverage(everything_answerer: Answerer, shared_dir: Path) -> None:
+    """The shared set of questions as people type them, with its near misses (a name the coverage
+    has, a question none of it answers): a regression bar at what the bot scores now."""
+    path = shared_dir / "eval" / "people_questions.jsonl"
+    if not path.is_file():
+        pytest.skip(f"{path} is absent")
+    with open(path, encoding="utf-8") as lines:
+        questions = [json.loads(line) for line in lines if line.strip()]
+    score = Score(everything_answerer, questions)
+    assert score.hit_at_1 >= 0.90, score.report()
+    assert score.abstain_ok >= 0.8 * score.abstain_expected, score.report()
+    assert len([m for m in score.misses if m.endswith("got abstained")]) <= 7, score.report()
+
+
+def test_more_people_questions_on_all_coverage(everything_answerer: Answerer) -> None:
+    """Our own 120 more of that kind, written by reading the shared pages (30 to decline)."""
+    score = Score(everything_answerer, read_questions("people_more_questions.jsonl"))
+    assert score.answered >= 90
+    assert score.hit_at_1 >= 0.78, score.report()
+    assert score.abstain_ok >= 27, score.report()
+
+
 def test_score_rule_matches_score_py() -> None:
     entry = {"kind": "entry", "title": "Talks ‘badly needed’", "published_at": "2022-10-20T14:00:00+01:00"}
     assert matches(entry, "2022-10-20T13:00")

@@ -9,6 +9,7 @@ abbreviations written by hand.
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 from bot.retrieval.text import STOPWORDS, stem, words
 
@@ -16,6 +17,7 @@ CONNECTOR = r"(?:of|the|and|for|on|in|&)"
 CAPITALISED_RUN = re.compile(
     rf"\b[A-Z][a-z][\w'’-]*(?:\s+(?:{CONNECTOR}\s+)*[A-Z][a-z][\w'’-]*){{1,4}}"
 )
+SPELT_OUT = re.compile(rf"({CAPITALISED_RUN.pattern}) \(([A-Z]{{2,5}})s?\)")
 MIN_LETTERS, MAX_LETTERS = 2, 5
 MIN_SEEN = 2
 ABBREVIATION = re.compile(r"\b[A-Z]{2,5}(?=s?\b)")
@@ -39,29 +41,49 @@ def _stems(tokens: list[str]) -> tuple[str, ...]:
     return tuple(stem(w) for token in tokens for w in words(token) if w not in STOPWORDS)
 
 
+@lru_cache(maxsize=100_000)
+def readings(run: str) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """(initials, stems, whole run?) for the run and each opening of it that a full name
+    follows: "Prime Minister Boris Johnson" holds "Prime Minister", never "Prime Minister Boris".
+    Runs repeat across a coverage (names, titles), so each is read once."""
+    content = content_words(run)
+    found = []
+    for end in range(MIN_LETTERS, min(len(content), MAX_LETTERS) + 1):
+        if end == len(content) or len(content) - end >= 2:
+            part = content[:end]
+            found.append(("".join(w[0] for w in part).lower(), _stems(part), end == len(content)))
+    return tuple(found)
+
+
+def _may_spell(run: str, written: set[str]) -> bool:
+    """A cheap first look: could an opening of this run spell an abbreviation the coverage uses?"""
+    initials = "".join(
+        token[0] for token in run.split() if token[0].isupper() and token.lower() not in STOPWORDS and token.lower() not in HONORIFICS
+    ).lower()
+    return any(initials[:end] in written for end in range(MIN_LETTERS, min(len(initials), MAX_LETTERS) + 1))
+
+
 class Acronyms:
     def __init__(self, texts):
-        expansions: dict[str, Counter] = defaultdict(Counter)
-        written: set[str] = set()
-        spelt_out: dict[str, Counter] = defaultdict(Counter)  # "... in Europe (OSCE)"
+        texts = [text for text in texts if text]
+        written = {match.lower() for text in texts for match in ABBREVIATION.findall(text)}
+        # Runs repeat across a coverage (names, titles): count them first, read each once.
+        runs: Counter = Counter()
+        bracketed: Counter = Counter()  # "... in Europe (OSCE)"
         for text in texts:
-            if not text:
-                continue
-            written.update(match.lower() for match in ABBREVIATION.findall(text))
-            for match in CAPITALISED_RUN.finditer(text):
-                content = content_words(match.group())
-                # The run, and an opening of it that a full name follows: "Prime Minister Boris
-                # Johnson" holds "Prime Minister", never "Prime Minister Boris".
-                for end in range(MIN_LETTERS, min(len(content), MAX_LETTERS) + 1):
-                    if end == len(content) or len(content) - end >= 2:
-                        part = content[:end]
-                        key = "".join(w[0] for w in part).lower()
-                        stems = _stems(part)
-                        expansions[key][stems] += 1
-                        if end == len(content) and text[match.end() : match.end() + 4 + len(key)].lower().startswith(f" ({key}"):
-                            spelt_out[key][stems] += 1
-        # The most usual expansion of each set of initials the coverage also writes as an
-        # abbreviation ("FMQs" and "First Minister's Questions" both): both forms are its usage.
+            runs.update(CAPITALISED_RUN.findall(text))
+            if " (" in text:
+                bracketed.update(SPELT_OUT.findall(text))
+        expansions: dict[str, Counter] = defaultdict(Counter)
+        for run, count in runs.items():
+            if _may_spell(run, written):
+                for key, stems, _whole in readings(run):
+                    expansions[key][stems] += count
+        spelt_out: dict[str, Counter] = defaultdict(Counter)
+        for (run, abbreviation), count in bracketed.items():
+            for key, stems, whole in readings(run):
+                if whole and key == abbreviation.lower():
+                    spelt_out[key][stems] += count
         # Once is enough where the copy spells it out in brackets; otherwise it must recur.
         self._expansion: dict[str, tuple[str, ...]] = {}
         for key in written:

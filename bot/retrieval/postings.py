@@ -24,10 +24,11 @@ PAIR_FIELDS = (0, 1)  # author names are not phrases worth matching
 CHUNK = 5_000
 _NO_TERM = -1
 AUTHOR_FIELD = 2
+CASING_SAMPLE = 20_000  # documents whose capitals are counted (evenly spread)
 # How the coverage writes a word tells a name from an ordinary word, whatever the question's
 # casing: only positions where a capital is not forced by a sentence start are counted.
-MID_SENTENCE_CAPITAL = re.compile(r"(?<=[a-z0-9,;)] )[A-Z][^\W_]*(?:['’][^\W_]+)*")
-LOWER_CASE_WORD = re.compile(r"(?<![^\W_])[a-z][^\W_]*(?:['’][^\W_]+)*")
+# One pass finds every capitalised word, marking those after a lower-case word or a comma.
+CAPITALISED = re.compile(r"(?:(?<=[a-z0-9,;)] )(?P<free>[A-Z][^\W_]*)|(?<![^\W_])(?P<forced>[A-Z][^\W_]*))")
 
 
 @dataclass
@@ -60,7 +61,10 @@ def build_postings(documents: list[Document]) -> Postings:
     word_ids: dict[str, int] = {}
     surface: Counter = Counter()
     capitalised: Counter = Counter()
-    lower_case: Counter = Counter()
+    capitals: Counter = Counter()  # (word where case is free, word where it is forced)
+    # How words are written is stable long before all of a large coverage is read.
+    casing_step = max(1, -(-size // CASING_SAMPLE))
+    sampled: Counter = Counter()  # content words of those documents
     lengths = np.zeros((len(FIELDS), size), dtype=np.float32)
     unigrams: list[_Chunk] = []
     pairs: list[_Chunk] = []
@@ -88,9 +92,9 @@ def build_postings(documents: list[Document]) -> Postings:
                 surface.update(words)
                 if field == AUTHOR_FIELD:
                     capitalised.update(w for w in tokens(document.author or "") if w not in STOPWORDS)
-                else:
-                    capitalised.update(MID_SENTENCE_CAPITAL.findall(text))
-                    lower_case.update(LOWER_CASE_WORD.findall(text))
+                elif index % casing_step == 0:
+                    capitals.update(CAPITALISED.findall(text))
+                    sampled.update(words)
                 ids = [word_id(w) for w in words]
                 terms.extend(ids)
                 docs.extend(array("i", [index]) * len(ids))
@@ -135,6 +139,15 @@ def build_postings(documents: list[Document]) -> Postings:
         out_weights[destination] = weights[order]
         unique, counts = np.unique(terms, return_counts=True)
         cursor[unique] += counts
+    # Lower-case uses are all uses but the capitalised ones.
+    capitalised_anywhere: Counter = Counter()
+    for (free, forced), count in capitals.items():
+        if free:
+            capitalised[free] += count
+        for word in tokens(free or forced):
+            capitalised_anywhere[word] += count
+    lower_case = Counter({word: count - capitalised_anywhere[word] for word, count in sampled.items()})
+    del capitals, sampled
     ordinary = _ordinary_words(capitalised, lower_case)
     return Postings(term_ids, pair_vocabulary, idf, pointers, out_docs, out_weights, surface, ordinary)
 

@@ -43,10 +43,10 @@ class RelatedWords:
 
     @lru_cache(maxsize=50_000)
     def near(self, word: str) -> frozenset[str]:
-        """Words one step more general or more specific than `word` ("enemy" -> "adversary",
-        "meddle" -> "interfere", "female" -> "woman", "quit" -> "resign"), where that step is
-        within a narrow class (a few kinds, so they say nearly the same thing) and the other
-        word usually has that meaning."""
+        """Words one step more general or more specific than `word` ("meddle" -> "interfere",
+        "female" -> "woman", "quit" -> "withdraw"), where that step is within a narrow class (a
+        few kinds, so they say nearly the same thing), and the body a member belongs to or its
+        members ("soldier" -> "army"); in each case where the other word usually means that."""
         if self.wordnet is None or not word.replace(" ", "").isalpha():
             return frozenset()
         found: set[str] = set()
@@ -54,6 +54,7 @@ class RelatedWords:
             steps = [s for s in sense.broader if self.wordnet.narrower_count(s) <= NARROW_CLASS]
             if len(sense.narrower) <= NARROW_CLASS:
                 steps += sense.narrower
+            steps += sense.members  # "cops" / "police", "soldiers" / "army"
             for synset in steps:
                 found.update(other for other in self.wordnet.words_of(synset) if self._usually_means(other, synset))
         return frozenset(found - {word} - self.of(word))

@@ -33,6 +33,7 @@ class Sense:
     derived: tuple[str, ...]  # words derived from the looked-up word in this sense ("invade" -> "invasion")
     broader: tuple[tuple[str, int], ...]  # the synsets of its more general meanings (hypernyms)
     narrower: tuple[tuple[str, int], ...]  # and of its more specific ones (hyponyms)
+    members: tuple[tuple[str, int], ...]  # the body it is a member of, or its members ("soldier" / "army")
 
 
 class WordNet:
@@ -86,16 +87,22 @@ class WordNet:
         derived: list[str] = []
         broader: list[tuple[str, int]] = []
         narrower: list[tuple[str, int]] = []
+        members: list[tuple[str, int]] = []
         for i in range(int(fields[cursor])):
             symbol, target, target_pos, numbers = fields[cursor + 1 + 4 * i : cursor + 5 + 4 * i]
             source, target_word = int(numbers[:2], 16), int(numbers[2:], 16)
-            if symbol == "+" and source == own and own:
-                derived.append(self._word_of(target_pos, int(target), target_word))
+            # "+" derives one word from another ("invade" / "invasion"), "\\" relates an
+            # adjective to its noun ("western" / "west", "Brazilian" / "Brazil").
+            if symbol in ("+", "\\") and own and source in (own, 0):
+                if target_word:
+                    derived.append(self._word_of(target_pos, int(target), target_word))
+            elif symbol in ("#m", "%m"):
+                members.append((target_pos, int(target)))
             elif symbol in ("@", "@i"):
                 broader.append((target_pos, int(target)))
             elif symbol in ("~", "~i"):
                 narrower.append((target_pos, int(target)))
-        return Sense((pos, offset), seen, tuple(words), tuple(derived), tuple(broader), tuple(narrower))
+        return Sense((pos, offset), seen, tuple(words), tuple(derived), tuple(broader), tuple(narrower), tuple(members))
 
     def words_of(self, synset: tuple[str, int]) -> tuple[str, ...]:
         fields = self._fields(synset)
