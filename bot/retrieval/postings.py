@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.retrieval.documents import Document
-from bot.retrieval.text import STOPWORDS, WORD, stem
+from bot.retrieval.text import STOPWORDS, stem, words
 
 K1 = 1.2
 # (weight, length normalisation) per field: a word in the title says more than one in the body.
@@ -50,9 +50,8 @@ class _Chunk:
     counts: np.ndarray  # (rows, 3) uint8: occurrences in title, body, author
 
 
-def tokens(text: str) -> list[str]:
-    """Lower-cased words with possessives dropped; the same words `text.words` gives."""
-    return [w[:-2] if w.endswith(("'s", "’s")) else w for w in WORD.findall(text.lower())]
+# Lower-cased words with possessives dropped, as questions are cut.
+tokens = words
 
 
 def build_postings(documents: list[Document]) -> Postings:

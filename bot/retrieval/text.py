@@ -6,7 +6,6 @@ from functools import lru_cache
 import snowballstemmer
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
-POSSESSIVE = re.compile(r"['’]s$")
 
 # Function words, and the words people wrap a question in ("what did ... say", "tell me about").
 STOPWORDS = frozenset(
@@ -56,7 +55,9 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-cased words, possessives dropped: "Russia's" -> "russia"."""
-    return [POSSESSIVE.sub("", match.group().lower()) for match in WORD.finditer(text)]
+    # One lower() and one findall for the whole text: this runs on every sentence of every
+    # candidate document.
+    return [w[:-2] if w.endswith(("'s", "’s")) else w for w in WORD.findall(text.lower())]
 
 
 def terms(text: str) -> list[str]:
