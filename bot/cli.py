@@ -38,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("-q", "--quiet", action="store_true", help="print only the totals and failures")
     load.set_defaults(handler=_load)
 
+    unload = commands.add_parser("unload", help="remove loaded files' entries (a file deleted or moved away)")
+    unload.add_argument("paths", nargs="+", type=Path, help="files as they were loaded (they need not exist any more)")
+    unload.set_defaults(handler=_unload)
+
     ask = commands.add_parser("ask", help="answer a question from the loaded coverage")
     ask.add_argument("question", nargs="?", help="the question (with --batch, read questions from a file)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
@@ -91,7 +95,7 @@ def _load(args: argparse.Namespace) -> int:
                 f"{outcome.entries} entries ({outcome.new_entries} new), "
                 f"{outcome.summary_points} summary points ({outcome.new_summary_points} new)"
                 if outcome.status == "loaded"
-                else "unchanged"
+                else f"unchanged ({outcome.message})" if outcome.message else "unchanged"
             )
             print(f"[{index}/{total}] {outcome.path}: {detail}", file=sys.stderr)
         if not args.quiet:
@@ -101,6 +105,20 @@ def _load(args: argparse.Namespace) -> int:
     report = load_paths(_engine(), existing, on_file=progress)
     print(report.summary_line())
     return 1 if report.failed or missing else 0
+
+
+def _unload(args: argparse.Namespace) -> int:
+    from bot.loader.unload import loaded_sources, unload_sources
+
+    engine = _engine()
+    sources = [str(path.resolve()) for path in args.paths]
+    known = loaded_sources(engine, sources)
+    for path, source in zip(args.paths, sources):
+        if source not in known:
+            print(f"error: {path}: not a loaded file", file=sys.stderr)
+    done = unload_sources(engine, [s for s in sources if s in known])
+    print(f"{done.pages} files unloaded; {done.entries} entries removed (entries another page still shows are kept)")
+    return 0 if len(known) == len(sources) else 1
 
 
 def _ask(args: argparse.Namespace) -> int:

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     telegram_max_sends_per_second: float = Field(default=30.0, gt=0)
     # How often the running bot looks for new or changed files in KNOWLEDGE_DIR.
     reload_interval_seconds: float = Field(default=30.0, gt=0)
+    # A loaded file gone from KNOWLEDGE_DIR this long has its entries removed (unless another
+    # page of its coverage still shows them); a file moved within the folder keeps them.
+    unload_after_seconds: float = Field(default=600.0, ge=0)
 
     log_level: str = "INFO"
     # WordNet 3.0's database files (Debian's wordnet-base): words of the same meaning.

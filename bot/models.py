@@ -53,6 +53,17 @@ class Entry(SQLModel, table=True):
     address: str | None = Field(default=None, max_length=2048)
 
 
+class EntryPage(SQLModel, table=True):
+    """Which pages' latest files show an entry: a live story's entries move from page to page as
+    it grows, and an entry goes only when no page of its coverage shows it any more."""
+
+    __table_args__ = (UniqueConstraint("entry_id", "page_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    page_id: int = Field(foreign_key="page.id", index=True)
+
+
 class SummaryPoint(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("coverage_id", "fingerprint"),)
 

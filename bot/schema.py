@@ -106,6 +106,17 @@ def _v2_tables(metadata: MetaData) -> None:
     )
 
 
+def _v3_tables(metadata: MetaData) -> None:
+    """Which pages show each entry."""
+    Table(
+        "entrypage", metadata,
+        Column("id", Integer, primary_key=True),
+        Column("entry_id", Integer, ForeignKey("entry.id"), nullable=False, index=True),
+        Column("page_id", Integer, ForeignKey("page.id"), nullable=False, index=True),
+        UniqueConstraint("entry_id", "page_id"),
+    )
+
+
 def migrate_1(connection: Connection) -> None:
     metadata = MetaData()
     _v1_tables(metadata)
@@ -121,7 +132,17 @@ def migrate_2(connection: Connection) -> None:
     metadata.create_all(connection, tables=[metadata.tables["speaker"], metadata.tables["quote"]])
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: migrate_1, 2: migrate_2}
+def migrate_3(connection: Connection) -> None:
+    # Until now an entry was shown by the one page that stored it.
+    metadata = MetaData()
+    Table("entry", metadata, Column("id", Integer, primary_key=True))
+    Table("page", metadata, Column("id", Integer, primary_key=True))
+    _v3_tables(metadata)
+    metadata.create_all(connection, tables=[metadata.tables["entrypage"]])
+    connection.execute(text("INSERT INTO entrypage (entry_id, page_id) SELECT id, page_id FROM entry"))
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: migrate_1, 2: migrate_2, 3: migrate_3}
 LATEST = max(MIGRATIONS)
 
 
@@ -130,6 +151,8 @@ def current_version(connection: Connection) -> int:
     if VERSION_TABLE in tables:
         return connection.execute(text(f"SELECT version FROM {VERSION_TABLE}")).scalar() or 0
     # A database made before the version table existed is dated by its tables.
+    if "entrypage" in tables:
+        return 3
     if "quote" in tables:
         return 2
     return 1 if "entry" in tables else 0

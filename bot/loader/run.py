@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.transactions import writing
 from bot.loader.prepare import PreparedPage, prepare
 from bot.loader.store import LoadCache, PageToStore, StoreResult, bump_content_version, known_hashes, store_pages
+from bot.loader.unload import rename_source, renamed_from
 from bot.quotes.store import merge_surname_speakers
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -104,7 +105,7 @@ def load_paths(
             else:
                 item.known = item.source in known
                 fresh.append(item)
-        pending = fresh
+        pending = _follow_renames(engine, fresh, outcomes)
 
     report = LoadReport()
     cache = LoadCache()
@@ -144,6 +145,21 @@ def load_paths(
         with writing(engine) as connection:
             merge_surname_speakers(connection)
     return report
+
+
+def _follow_renames(engine: Engine, items: list["_Pending"], outcomes: list) -> list["_Pending"]:
+    """A new file with the content of a stored file that is gone from where it was is that file,
+    moved or renamed: its rows stay, under the new name."""
+    new = [item for item in items if not item.known]
+    if not new:
+        return items
+    with writing(engine) as connection:
+        for item in new:
+            old = renamed_from(connection, item.content_hash)
+            if old is not None:
+                rename_source(connection, old, item.source)
+                outcomes[item.index] = FileOutcome(item.path, "unchanged", message=f"renamed from {old}")
+    return [item for item in items if outcomes[item.index] is None]
 
 
 BATCH_ENTRIES = 5_000

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from bot.db import insert_for
 from bot.loader.fingerprints import fingerprint
 from bot.loader.page_text import ParsedPage
-from bot.models import ContentVersion, Coverage, Entry, Page, Quote, SummaryPoint
+from bot.models import ContentVersion, Coverage, Entry, EntryPage, Page, Quote, SummaryPoint
 from bot.loader.prepare import PreparedPage
 from bot.quotes.store import SpeakerIds, store_quotes
 
@@ -76,6 +76,7 @@ def store_pages(connection: Connection, pages: list[PageToStore], cache: LoadCac
         raise RepeatedInBatch("an entry repeats across pages of one batch")
     existing_entries = _existing(connection, Entry.__table__, all_entries)
     entry_ids = _upsert_entries(connection, all_entries)
+    _link(connection, sorted({(entry_ids[(row["coverage_id"], row["fingerprint"])], row["page_id"]) for row in all_entries}))
 
     results = []
     replaced: list[int] = []
@@ -86,7 +87,7 @@ def store_pages(connection: Connection, pages: list[PageToStore], cache: LoadCac
         new_points = _insert_points(connection, sorted(unseen, key=lambda r: r["fingerprint"]))
         cache.points.update((coverage_id, row["fingerprint"]) for row in point_rows)
         if page.known:
-            _remove_stale(connection, page_id, rows, point_rows)
+            _remove_stale(connection, page_id, [entry_ids[(coverage_id, row["fingerprint"])] for row in rows], point_rows)
         new_entries = sum((coverage_id, row["fingerprint"]) not in existing_entries for row in rows)
         results.append(StoreResult(len(rows), new_entries, len(point_rows), new_points))
         replaced += [entry_ids[(coverage_id, row["fingerprint"])] for row in rows
@@ -117,15 +118,61 @@ def _upsert_pages(connection: Connection, pages: list[PageToStore], coverage_ids
     return dict(connection.execute(_page_upsert(connection.dialect.name), rows).all())
 
 
-def _remove_stale(connection: Connection, page_id: int, entry_rows: list[dict], point_rows: list[dict]) -> None:
+def _remove_stale(connection: Connection, page_id: int, shown: list[int], point_rows: list[dict]) -> None:
     """Rows this file introduced and no longer contains were taken off the live page."""
-    stale = select(Entry.id).where(
-        Entry.page_id == page_id, Entry.fingerprint.not_in([row["fingerprint"] for row in entry_rows])
-    )
-    connection.execute(delete(Quote.__table__).where(Quote.entry_id.in_(stale)))
-    for table, rows in ((Entry.__table__, entry_rows), (SummaryPoint.__table__, point_rows)):
-        keep = [row["fingerprint"] for row in rows]
-        connection.execute(delete(table).where(table.c.page_id == page_id, table.c.fingerprint.not_in(keep)))
+    unlink_entries(connection, page_id, shown)
+    table = SummaryPoint.__table__
+    keep = [row["fingerprint"] for row in point_rows]
+    connection.execute(delete(table).where(table.c.page_id == page_id, table.c.fingerprint.not_in(keep)))
+
+
+def unlink_entries(connection: Connection, page_id: int, shown: list[int]) -> int:
+    """The page no longer shows the entries not in `shown`: they leave this page, and leave the
+    coverage only if no other page still shows them (entries move from page to page as a live
+    story grows, and the pages of one story are loaded in any order). Returns how many left the
+    coverage."""
+    links = EntryPage.__table__
+    removed = 0
+    dropped = [
+        entry_id
+        for (entry_id,) in connection.execute(
+            select(links.c.entry_id).where(links.c.page_id == page_id, links.c.entry_id.not_in(shown))
+        ).all()
+    ]
+    for start in range(0, len(dropped), 500):
+        chunk = dropped[start : start + 500]
+        connection.execute(delete(links).where(links.c.page_id == page_id, links.c.entry_id.in_(chunk)))
+        elsewhere = dict(
+            connection.execute(
+                select(links.c.entry_id, func.min(links.c.page_id)).where(links.c.entry_id.in_(chunk)).group_by(links.c.entry_id)
+            ).all()
+        )
+        gone = [entry_id for entry_id in chunk if entry_id not in elsewhere]
+        if gone:
+            connection.execute(delete(Quote.__table__).where(Quote.entry_id.in_(gone)))
+            connection.execute(delete(Entry.__table__).where(Entry.id.in_(gone)))
+            removed += len(gone)
+        # An entry this page stored and another page still shows is that page's from now on.
+        for entry_id, other in elsewhere.items():
+            connection.execute(
+                update(Entry.__table__)
+                .where(Entry.id == entry_id, Entry.page_id == page_id)
+                .values(
+                    page_id=other,
+                    page_number=select(Page.page_number).where(Page.id == other).scalar_subquery(),
+                    address=select(Page.address).where(Page.id == other).scalar_subquery(),
+                )
+            )
+    return removed
+
+
+def _link(connection: Connection, pairs: list[tuple[int, int]]) -> None:
+    """Record that these pages show these entries (pairs of entry id and page id)."""
+    if pairs:
+        statement = _insert(connection.dialect.name, EntryPage.__table__).on_conflict_do_nothing(
+            index_elements=["entry_id", "page_id"]
+        )
+        connection.execute(statement, [{"entry_id": e, "page_id": p} for e, p in pairs])
 
 
 def bump_content_version(connection: Connection) -> None:

@@ -45,7 +45,9 @@ def build_application(settings: Settings, library: Library) -> Application:
     application.bot_data["library"] = library
     application.bot_data["settings"] = settings
     application.bot_data["limiter"] = QuestionLimiter(settings.questions_per_minute)
-    application.bot_data["watcher"] = CoverageWatcher(library.engine, settings.knowledge_dir)
+    application.bot_data["watcher"] = CoverageWatcher(
+        library.engine, settings.knowledge_dir, unload_after=settings.unload_after_seconds
+    )
 
     private_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
     group_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS & (filters.Entity("mention") | filters.REPLY)

@@ -69,7 +69,7 @@ def folder(tmp_path: Path, seed_page: Path) -> Path:
 
 
 def test_first_poll_loads_the_folder_and_an_unchanged_folder_gives_none(engine: Engine, folder: Path) -> None:
-    watcher = CoverageWatcher(engine, folder)
+    watcher = CoverageWatcher(engine, folder, settle=0)
     report = watcher.poll()
     assert report is not None
     assert [(o.path.name, o.status, o.new_entries) for o in report.outcomes] == [("seed.txt", "loaded", 20)]
@@ -80,7 +80,7 @@ def test_first_poll_loads_the_folder_and_an_unchanged_folder_gives_none(engine: 
 
 
 def test_a_new_file_is_noticed_and_only_it_is_read(engine: Engine, folder: Path) -> None:
-    watcher = CoverageWatcher(engine, folder)
+    watcher = CoverageWatcher(engine, folder, settle=0)
     watcher.poll()
     sub = folder / "later"
     sub.mkdir()
@@ -94,7 +94,7 @@ def test_a_new_file_is_noticed_and_only_it_is_read(engine: Engine, folder: Path)
 
 
 def test_a_changed_file_is_noticed(engine: Engine, folder: Path) -> None:
-    watcher = CoverageWatcher(engine, folder)
+    watcher = CoverageWatcher(engine, folder, settle=0)
     watcher.poll()
     seed = folder / "seed.txt"
     text = seed.read_text(encoding="utf-8")
@@ -114,7 +114,7 @@ def test_a_changed_file_is_noticed(engine: Engine, folder: Path) -> None:
 
 
 def test_a_touched_but_unchanged_file_is_reported_unchanged(engine: Engine, folder: Path) -> None:
-    watcher = CoverageWatcher(engine, folder)
+    watcher = CoverageWatcher(engine, folder, settle=0)
     watcher.poll()
     bump_mtime(folder / "seed.txt")
     report = watcher.poll()
@@ -123,7 +123,7 @@ def test_a_touched_but_unchanged_file_is_reported_unchanged(engine: Engine, fold
 
 
 def test_a_broken_new_file_is_reported_and_retried_when_rewritten(engine: Engine, folder: Path) -> None:
-    watcher = CoverageWatcher(engine, folder)
+    watcher = CoverageWatcher(engine, folder, settle=0)
     watcher.poll()
     half = folder / "half-written.txt"
     half.write_bytes(b"")  # caught while another program was still writing it
@@ -137,7 +137,7 @@ def test_a_broken_new_file_is_reported_and_retried_when_rewritten(engine: Engine
 
 
 def test_reload_all_reads_every_file_again(engine: Engine, folder: Path) -> None:
-    watcher = CoverageWatcher(engine, folder)
+    watcher = CoverageWatcher(engine, folder, settle=0)
     watcher.poll()
     report = watcher.reload_all()
     assert [(o.path.name, o.status) for o in report.outcomes] == [("seed.txt", "unchanged")]
@@ -145,7 +145,7 @@ def test_reload_all_reads_every_file_again(engine: Engine, folder: Path) -> None
 
 
 def test_a_file_that_arrived_while_the_database_was_down_is_loaded_when_it_is_back(engine: Engine, folder: Path) -> None:
-    watcher = CoverageWatcher(engine, folder)
+    watcher = CoverageWatcher(engine, folder, settle=0)
     watcher.poll()
     (folder / "new.txt").write_text(page("https://www.bbc.co.uk/news/live/world-test-43", NEW_ENTRY_TITLE,
                                          "Lighthouse keepers walked out this morning in a dispute over pay."))

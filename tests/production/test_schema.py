@@ -26,6 +26,8 @@ from bot.schema import LATEST, VERSION_TABLE, current_version, upgrade
 
 V1_TABLES = {"coverage", "page", "entry", "summarypoint", "contentversion"}
 V2_TABLES = V1_TABLES | {"speaker", "quote"}
+V3_TABLES = V2_TABLES | {"entrypage"}
+LATEST_TABLES = V3_TABLES
 WHEN = datetime(2022, 2, 21, 13, 11, tzinfo=timezone.utc)
 
 
@@ -34,7 +36,7 @@ def empty(engine: Engine) -> Engine:
     """The test's database with nothing of the bot in it."""
     drop_schema(engine)
     with engine.connect() as connection:
-        assert set(inspect(connection).get_table_names()) & (V2_TABLES | {VERSION_TABLE}) == set()
+        assert set(inspect(connection).get_table_names()) & (LATEST_TABLES | {VERSION_TABLE}) == set()
     return engine
 
 
@@ -138,7 +140,7 @@ def reference_schema(engine: Engine) -> Iterator[dict[str, dict]]:
         try:
             SQLModel.metadata.create_all(reference)
             with reference.connect() as connection:
-                yield describe(connection, V2_TABLES)
+                yield describe(connection, LATEST_TABLES)
         finally:
             reference.dispose()
         return
@@ -149,7 +151,7 @@ def reference_schema(engine: Engine) -> Iterator[dict[str, dict]]:
         with engine.begin() as connection:
             connection.execute(text(f'SET LOCAL search_path TO "{schema}"'))
             SQLModel.metadata.create_all(connection)
-            yield describe(connection, V2_TABLES)
+            yield describe(connection, LATEST_TABLES)
     finally:
         with engine.begin() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
@@ -172,7 +174,7 @@ def test_upgrading_version_1_keeps_its_rows(empty: Engine) -> None:
 
     assert upgrade(empty) == 1
     assert version(empty) == LATEST
-    assert tables(empty) == V2_TABLES | {VERSION_TABLE}
+    assert tables(empty) == LATEST_TABLES | {VERSION_TABLE}
     assert rows(empty) == before
     with empty.connect() as connection:
         kinds = connection.execute(text("SELECT kind FROM summarypoint ORDER BY id")).scalars().all()
@@ -180,6 +182,16 @@ def test_upgrading_version_1_keeps_its_rows(empty: Engine) -> None:
         assert connection.execute(text("SELECT count(*) FROM speaker")).scalar_one() == 0
         assert connection.execute(text("SELECT count(*) FROM quote")).scalar_one() == 0
         assert connection.execute(text(f"SELECT count(*) FROM {VERSION_TABLE}")).scalar_one() == 1
+
+
+def test_upgrading_version_2_records_which_page_shows_each_entry(empty: Engine) -> None:
+    upgrade(empty, target=2)
+    insert_v1_rows(empty)
+    assert upgrade(empty) == 2
+    with empty.connect() as connection:
+        shown = connection.execute(text("SELECT entry_id, page_id FROM entrypage ORDER BY entry_id")).all()
+        stored = connection.execute(text("SELECT id, page_id FROM entry ORDER BY id")).all()
+    assert shown == stored and len(shown) == 2
 
 
 def test_the_upgraded_database_is_used_as_is(empty: Engine, seed_page: Path) -> None:
@@ -205,16 +217,16 @@ def test_the_upgraded_schema_matches_the_models(empty: Engine, reference_schema:
     upgrade(empty, target=1)
     upgrade(empty)
     with empty.connect() as connection:
-        migrated = describe(connection, V2_TABLES)
-    assert set(migrated) == set(reference_schema) == V2_TABLES
-    for table in sorted(V2_TABLES):
+        migrated = describe(connection, LATEST_TABLES)
+    assert set(migrated) == set(reference_schema) == LATEST_TABLES
+    for table in sorted(LATEST_TABLES):
         assert migrated[table] == reference_schema[table], table
 
 
 def test_a_new_database_gets_the_schema_the_models_describe(empty: Engine, reference_schema: dict[str, dict]) -> None:
     create_schema(empty)
     with empty.connect() as connection:
-        assert describe(connection, V2_TABLES) == reference_schema
+        assert describe(connection, LATEST_TABLES) == reference_schema
 
 
 def test_a_version_1_database_made_before_versioning_is_upgraded(empty: Engine) -> None:
@@ -235,14 +247,14 @@ def test_upgrading_twice_changes_nothing(empty: Engine) -> None:
     insert_v1_rows(empty)
     upgrade(empty)
     with empty.connect() as connection:
-        schema = describe(connection, V2_TABLES | {VERSION_TABLE})
+        schema = describe(connection, LATEST_TABLES | {VERSION_TABLE})
     data = rows(empty)
     assert upgrade(empty) == LATEST
     assert upgrade(empty) == LATEST
     create_schema(empty)
     assert version(empty) == LATEST
     with empty.connect() as connection:
-        assert describe(connection, V2_TABLES | {VERSION_TABLE}) == schema
+        assert describe(connection, LATEST_TABLES | {VERSION_TABLE}) == schema
         assert connection.execute(text(f"SELECT count(*) FROM {VERSION_TABLE}")).scalar_one() == 1
     assert rows(empty) == data
 
