@@ -11,7 +11,7 @@ from bot.quotes.query import QuoteRecord
 from bot.retrieval.authors import Authors, author_question
 from bot.retrieval.excerpt import excerpt, sentences, shorten
 from bot.retrieval.index import RELATED_WEIGHT
-from bot.retrieval.text import stem, words
+from bot.retrieval.text import normalise, stem, words
 from bot.retrieval.text import terms as text_terms
 from bot.retrieval.question import classify
 from bot.retrieval.search import Searcher
@@ -107,7 +107,7 @@ class Answerer:
         return self.answer(question, limit=limit)
 
     def answer(self, question: str, limit: int = MAX_CITATIONS) -> Answer:
-        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        question = normalise(question)[:MAX_QUESTION_CHARS]
         if not self.documents:
             return Answer(question, "none", NO_COVERAGE, [])
         intent = classify(question)

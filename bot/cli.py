@@ -1,6 +1,7 @@
 """The command line: load coverage, ask questions, see the latest updates, run the bot."""
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
@@ -125,19 +126,54 @@ def _ask(args: argparse.Namespace) -> int:
     if args.batch is None and not args.question:
         print("error: give a question, or --batch FILE", file=sys.stderr)
         return 2
-    answerer = build_answerer(_engine())
+    engine = _engine()
+    _load_if_empty(engine)
+    answerer = build_answerer(engine)
     if args.batch is None:
-        questions = [args.question]
+        lines: list[str | None] = [args.question]
     else:
-        source = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")
-        with source:
-            questions = [line.rstrip("\n") for line in source if line.strip()]
-    for question in questions:
-        answer = answerer.answer(question)
-        _print(answer, args.json)
-        if not args.json and len(questions) > 1:
+        try:
+            raw = sys.stdin.buffer.read() if args.batch == "-" else Path(args.batch).read_bytes()
+        except OSError as exc:
+            print(f"error: {args.batch}: cannot read: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        lines = _batch_lines(raw, args.batch)
+    status = 0
+    for number, question in enumerate(lines, start=1):
+        if question is None:
+            # Every input line gets its own line of output, so answers stay in step with questions.
+            print(f"error: {args.batch}: line {number} is not valid UTF-8", file=sys.stderr)
+            status = 1
+            if args.json:
+                print(json.dumps({"question": None, "abstained": True, "mode": "error", "answer": "not valid UTF-8",
+                                  "citations": [], "related": []}), flush=True)
+            continue
+        _print(answerer.answer(question), args.json)
+        if not args.json and len(lines) > 1:
             print()
-    return 0
+    return status
+
+
+def _batch_lines(raw: bytes, name: str) -> list[str | None]:
+    """One question per line, blank ones included; None for a line that is not valid UTF-8."""
+    lines: list[str | None] = []
+    for line in raw.splitlines():
+        try:
+            lines.append(line.decode("utf-8-sig" if not lines else "utf-8"))
+        except UnicodeDecodeError:
+            lines.append(None)
+    return lines
+
+
+def _load_if_empty(engine) -> None:
+    """A first question on a new database loads KNOWLEDGE_DIR first, as the bot does at start."""
+    from bot.retrieval.documents import content_version
+
+    if content_version(engine) == 0:
+        folder = get_settings().knowledge_dir
+        if folder.is_dir():
+            report = load_paths(engine, [folder])
+            print(f"loaded {folder}: {report.summary_line()}", file=sys.stderr)
 
 
 def _latest(args: argparse.Namespace) -> int:

@@ -93,13 +93,23 @@ def test_batch_json_answers_one_object_per_line(loaded_database: str) -> None:
     assert by_question["What happened at 10:20?"]["citations"][0]["published_at"] == "2022-02-21T10:20:00+00:00"
 
 
-def test_batch_from_a_file_skips_blank_lines(cli_database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_gives_one_json_line_per_input_line(cli_database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     batch = tmp_path / "questions.txt"
-    batch.write_text("What did Peskov say?\n\n   \nchernobil\n", encoding="utf-8")
-    assert main(["ask", "--json", "--batch", str(batch)]) == 0
-    answers = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.strip()]
-    assert [a["question"] for a in answers] == ["What did Peskov say?", "chernobil"]
-    assert answers[1]["citations"][0]["kind"] == "summary"
+    batch.write_bytes("What did Peskov say?\n\n   \n".encode() + b"\xff\xfe broken\n" + b"chernobil\n")
+    assert main(["ask", "--json", "--batch", str(batch)]) == 1  # one line was not UTF-8
+    captured = capsys.readouterr()
+    answers = [json.loads(line) for line in captured.out.splitlines()]
+    assert [a["question"] for a in answers] == ["What did Peskov say?", "", "", None, "chernobil"]
+    assert [a["mode"] for a in answers[1:4]] == ["empty", "empty", "error"]
+    assert answers[4]["citations"][0]["kind"] == "summary"
+    assert captured.err.strip().endswith("line 4 is not valid UTF-8")
+
+
+def test_asking_an_empty_database_loads_the_coverage_first(sqlite_file_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "What did Peskov say about the summit?"]) == 0
+    captured = capsys.readouterr()
+    assert "Peskov" in captured.out
+    assert "loaded " in captured.err
 
 
 def test_published_at_carries_the_page_zone(sqlite_file_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

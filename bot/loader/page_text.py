@@ -48,6 +48,7 @@ ITEM = re.compile(r"^ {0,3}(\d{1,6})\.\s+(\S.*)$")
 UNNUMBERED_ITEM = re.compile(r"^ {0,3}(\S.*published at \d.*)$", re.IGNORECASE)
 BULLET = re.compile(r"^\s*[•\u2022\-\*]\s+(\S.*)$")
 HEADER = re.compile(r"^(URL|Title):\s*(\S.*)$", re.IGNORECASE)
+WEB_ADDRESS = re.compile(r"^https?://[^\s/]+", re.IGNORECASE)
 LABELS = ("Breaking", "Analysis")
 GLUED_LABEL = re.compile(r"^(Breaking|Analysis)(?=[A-Z0-9'‘\"“])")
 
@@ -123,6 +124,10 @@ def parse_page(raw: bytes) -> ParsedPage:
         if match:
             if match.group(1).lower() == "url":
                 address = match.group(2).strip()
+                if not WEB_ADDRESS.match(address):
+                    # It becomes a link in every answer: only a web address may ("javascript:").
+                    warnings.append(f"line {index + 1}: URL {address[:80]!r} is not an http(s) address; ignored")
+                    address = None
             else:
                 title = match.group(2).strip()
             body_start = index + 1

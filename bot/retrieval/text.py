@@ -1,6 +1,7 @@
 """Words: how questions and coverage are cut into comparable terms."""
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
@@ -63,3 +64,14 @@ def words(text: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """Stemmed content words, in order."""
     return [stem(word) for word in words(text) if word not in STOPWORDS]
+
+
+# Invisible characters that break words apart without showing: zero-width spaces and joiners,
+# word joiners, byte-order marks, soft hyphens.
+INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+
+
+def normalise(text: str) -> str:
+    """A question as plain text: full-width and other compatibility forms folded (NFKC), invisible
+    characters dropped, runs of white space made one space."""
+    return " ".join(INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).split())

@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import secrets
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
@@ -101,6 +102,11 @@ def run(settings: Settings) -> None:
     application = build_application(settings, library)
     if settings.webhook_url:
         secret = settings.webhook_secret_token.get_secret_value() if settings.webhook_secret_token else None
+        if not secret:
+            # Without a secret anyone who finds the address can post forged updates (an admin's
+            # /reload among them): make one for this run and register it with Telegram.
+            secret = secrets.token_urlsafe(32)
+            log.warning("WEBHOOK_SECRET_TOKEN is empty: using a secret generated for this run")
         application.run_webhook(
             listen=settings.webhook_listen,
             port=settings.webhook_port,

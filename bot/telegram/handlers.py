@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.answers import Answer, Answerer
 from bot.library import Library
 from bot.loader.watch import CoverageWatcher
-from bot.telegram.guards import is_admin
+from bot.telegram.guards import is_admin, settings_of
 from bot.loader.timestamps import display_time
 from bot.telegram.render import answer_blocks, citation_html, more_keyboard, parse_more, split_messages
 
@@ -238,13 +238,16 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
                 title=citation.title[:200],
                 description=description[:250],
                 input_message_content=InputTextMessageContent(
-                    citation_html(citation),
+                    # A message has Telegram's length limit, however long the entry's title.
+                    split_messages([citation_html(citation)])[0],
                     parse_mode=ParseMode.HTML,
                     link_preview_options=LinkPreviewOptions(is_disabled=True),
                 ),
             )
         )
-    await query.answer(results, cache_time=30, is_personal=False)
+    # Where only some chats may ask, Telegram must not serve one user's results to another.
+    restricted = bool(settings_of(context).allowed_chat_ids)
+    await query.answer(results, cache_time=0 if restricted else 30, is_personal=restricted)
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

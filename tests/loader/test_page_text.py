@@ -509,3 +509,10 @@ def test_every_shared_page_parses(coverage_dir: Path) -> None:
             for paragraph in entry.paragraphs:
                 assert paragraph == paragraph.strip() and paragraph, (path.name, entry.title)
                 assert "image source," not in paragraph.lower(), (path.name, paragraph)
+
+
+def test_only_a_web_address_becomes_the_pages_link() -> None:
+    page = parse_page(b"URL: javascript:alert(1)\n\n  1. Titlepublished at 13:11 Greenwich Mean Time 21 February 2022\n\n    Some text here.\n")
+    assert page.address is None
+    assert any("not an http(s) address" in warning for warning in page.warnings)
+    assert parse_page(b"URL: https://www.bbc.co.uk/news/live/x\n\n  1. Title\n\n    Text.\n").address == "https://www.bbc.co.uk/news/live/x"

@@ -190,6 +190,15 @@ def test_a_chat_not_allowed_gets_no_reply(bot: BotProcess) -> None:
     assert len(api.inline_answers()) == before
 
 
+def test_inline_answers_are_personal_where_only_some_chats_may_ask(bot: BotProcess) -> None:
+    api = bot.api
+    before = len(api.inline_answers())
+    api.send_inline_query("kill list", user_id=new_chat())
+    answers = api.wait_for(lambda: api.inline_answers()[before:], 10, "an inline answer")
+    assert str(answers[0].get("is_personal")).lower() == "true"
+    assert str(answers[0].get("cache_time")) == "0"
+
+
 def test_the_fourth_question_in_a_minute_is_asked_to_slow_down(bot: BotProcess) -> None:
     api, chat = bot.api, new_chat()
     questions = [PESKOV, "kill list", "What did Kuleba want from the EU?", "Chernobyl"]
@@ -449,3 +458,32 @@ def test_token_never_appears_in_output_or_in_anything_sent(bot: BotProcess) -> N
     sent = json.dumps([params for _, params in api.calls], ensure_ascii=False, default=str)
     assert SECRET not in sent
     assert api.errors == [], "the bot sent requests Telegram would reject"
+
+
+def test_webhook_mode_without_a_secret_makes_one_and_refuses_forged_updates(tmp_path: Path) -> None:
+    """An empty WEBHOOK_SECRET_TOKEN must not leave the webhook open to anyone who finds it."""
+    import urllib.error
+    import urllib.request
+
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    with FakeBotApi(token=TOKEN, username=USERNAME) as api:
+        bot = start_bot(api, tmp_path / "bot", WEBHOOK_URL="https://bot.example.com/telegram",
+                        WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port), WEBHOOK_SECRET_TOKEN="")
+        try:
+            calls = api.wait_for(lambda: api.successful_calls("setWebhook"), 30, "the webhook to be registered")
+            secret = str(calls[0].get("secret_token") or "")
+            assert len(secret) >= 32
+            forged = json.dumps({"update_id": 1, "message": {"message_id": 1, "date": 0, "text": "/reload",
+                                 "chat": {"id": 1, "type": "private"}, "from": {"id": 1, "is_bot": False, "first_name": "X"}}})
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/telegram", data=forged.encode(),
+                                             headers={"Content-Type": "application/json"})
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=10)
+            assert refused.value.code == 403
+            assert "WEBHOOK_SECRET_TOKEN is empty" in bot.log()
+            assert secret not in bot.log()
+        finally:
+            stop_bot(bot)

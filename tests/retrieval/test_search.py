@@ -34,6 +34,12 @@ def minutes(citation) -> int:
 # --- spelling ------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("question", ["Kul\u00adeba", "Ku\u200bleba", "\uff2b\uff55\uff4c\uff45\uff42\uff41", "\ufeffKuleba"])
+def test_invisible_and_full_width_characters_do_not_break_a_word(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    assert answer.citations and answer.citations[0].title in KULEBA_TITLES
+
+
 @pytest.mark.parametrize("question", ["kulebba", "Dmytro Kulebba"])
 def test_a_misspelt_name_finds_its_entries(answerer: Answerer, question: str) -> None:
     answer = answerer.answer(question)

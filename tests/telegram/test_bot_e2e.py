@@ -322,6 +322,7 @@ def test_inline_query_offers_cited_articles(bot: BotProcess) -> None:
         answers = api.wait_for(lambda: api.inline_answers()[before:], REPLY_TIMEOUT, "an inline answer")
         results = answers[0]["results"]
         assert 1 <= len(results) <= 10
+        assert str(answers[0].get("is_personal", False)).lower() == "false"  # anyone may ask this bot
         assert len({r["id"] for r in results}) == len(results)
         for result in results:
             assert result["type"] == "article" and result["title"].strip()
