@@ -6,6 +6,9 @@ import logging
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+from sqlalchemy.exc import ArgumentError
+
 from bot.config import get_settings
 from bot.db import get_engine
 from bot.library import build_answerer
@@ -21,6 +24,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return args.handler(args)
+    except ValidationError as exc:
+        # A bad setting: one line per setting, naming it, instead of a traceback.
+        for error in exc.errors():
+            name = str(error["loc"][0]).upper() if error.get("loc") else "a setting"
+            print(f"error: {name}: {error['msg']}", file=sys.stderr)
+        return 2
+    except ArgumentError as exc:
+        print(f"error: DATABASE_URL: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # `python -m bot quotes | head`: the reader has gone, which is not an error.
         sys.stderr.close()

@@ -19,13 +19,15 @@ def answer_text(answer: Answer) -> str:
     lines = [answer.lead]
     for citation in answer.related:
         lines.append(f"• {citation.title} ({byline(citation)})")
-    for number, citation in enumerate(answer.citations, start=1):
+    entries = 0
+    for citation in answer.citations:
         lines.append("")
         if citation.kind != "entry":
             lines.append(f"• {citation.title}")
             continue
+        entries += 1
         label = f"[{citation.label}] " if citation.label else ""
-        lines.append(f"{number}. {label}{citation.title}")
+        lines.append(f"{entries}. {label}{citation.title}")
         lines.append(f"   {byline(citation)}")
         if citation.said_by:
             lines.append(f"   {citation.said_by}:")

@@ -220,3 +220,15 @@ def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert "usage: python -m bot" in capsys.readouterr().out
 
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"), [("ALLOWED_CHAT_IDS", "@name"), ("DATABASE_URL", "nonsense"), ("QUESTIONS_PER_MINUTE", "lots")]
+)
+def test_a_bad_setting_gets_one_line_naming_it(
+    setting: str, value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(setting, value)
+    assert main(["latest", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {setting}: ") and len(err.strip().splitlines()) == 1

@@ -67,5 +67,8 @@ def excerpt(
 
 
 def quoted(sentence: str) -> str:
-    """Wrap a sentence in quotation marks unless it already opens with one."""
-    return sentence if sentence[:1] in "“\"‘'" else f"“{sentence}”"
+    """Wrap a sentence in quotation marks unless it already opens with one; a sentence that
+    quotes someone itself gets single marks outside its double ones, never doubled marks."""
+    if sentence[:1] in "“\"‘'":
+        return sentence
+    return f"‘{sentence}’" if any(mark in sentence for mark in "“”\"") else f"“{sentence}”"

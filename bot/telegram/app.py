@@ -67,6 +67,7 @@ def build_application(settings: Settings, library: Library) -> Application:
             CommandHandler("who", handlers.who),
             CommandHandler("reload", handlers.reload_command),
             CallbackQueryHandler(handlers.more, pattern=r"^more:"),
+            CallbackQueryHandler(handlers.stale_button),
             InlineQueryHandler(handlers.inline_query),
             MessageHandler(private_text | group_text, handlers.text_message),
             MessageHandler(filters.COMMAND, handlers.unknown_command),

@@ -14,7 +14,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import ContextTypes
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -30,6 +30,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LATEST = 5
 MAX_LATEST = 20
+MAX_WHO_CHARS = 200
+LATEST_USAGE = f"Usage: /latest N, where N is a number from 1 to {MAX_LATEST}."
+WHO_USAGE = "Usage: /who NAME [TOPIC], e.g. /who Kuleba sanctions"
 MAX_INLINE_RESULTS = 10
 SORRY = "Sorry, something went wrong while answering. Please try again in a moment."
 TRY_AGAIN = "The news database is not reachable right now. Please try again in a minute."
@@ -160,9 +163,11 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         try:
             count = int(context.args[0])
         except ValueError:
-            await update.effective_message.reply_text("Usage: /latest N, where N is a number from 1 to 20.")
+            count = 0
+        if count < 1:
+            await update.effective_message.reply_text(LATEST_USAGE)
             return
-    count = max(1, min(count, MAX_LATEST))
+        count = min(count, MAX_LATEST)
     answerer = await current_answerer(context)
     await reply_answer(update.effective_message, answerer.latest(count))
 
@@ -183,8 +188,8 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/who NAME [TOPIC]: the longest leading run of words that names a speaker is the name."""
     args = context.args or []
-    if not args:
-        await update.effective_message.reply_text("Usage: /who NAME [TOPIC], e.g. /who Kuleba sanctions")
+    if not args or len(" ".join(args)) > MAX_WHO_CHARS:
+        await update.effective_message.reply_text(WHO_USAGE)
         return
     async def work() -> Answer:
         answerer = await current_answerer(context)
@@ -288,11 +293,25 @@ async def check_coverage(context: ContextTypes.DEFAULT_TYPE) -> None:
     await asyncio.to_thread(library(context).refresh)
 
 
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A button whose data this bot does not know (an old release's, or tampered): answer it, so
+    the user's client stops waiting, and say so."""
+    await update.callback_query.answer("That button no longer works. Ask again.")
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     database_down = isinstance(context.error, SQLAlchemyError)
     if update is None and isinstance(context.error, NetworkError):
         # Polling hiccups: python-telegram-bot retries on its own, with back-off.
         log.warning("Telegram unreachable, retrying: %s", context.error)
+        return
+    if isinstance(context.error, Conflict):
+        log.error("another process is polling with this bot's token; stop it (Telegram: %s)", context.error)
+        return
+    if isinstance(context.error, Forbidden):
+        # The user blocked the bot or it was removed from the chat: nothing can be sent there.
+        chat = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
+        log.warning("not allowed to send to chat %s: %s", chat, context.error)
         return
     if database_down:
         log.error("database error while handling an update: %s", context.error.__class__.__name__)

@@ -49,8 +49,21 @@ def answer_blocks(answer: Answer) -> list[str]:
         source = f'\n<a href="{escape(first.address, quote=True)}">Source</a>' if first.address else ""
         blocks.append(points + source)
         return blocks
-    blocks += [citation_html(c, n) for n, c in enumerate(answer.citations, start=1)]
+    blocks += [citation_html(c, n) for c, n in zip(answer.citations, entry_numbers(answer.citations))]
     return blocks
+
+
+def entry_numbers(citations: list[Citation]) -> list[int | None]:
+    """1, 2, 3 for the entries; a key point among them is a bullet and takes no number."""
+    numbers: list[int | None] = []
+    count = 0
+    for citation in citations:
+        if citation.kind == "entry":
+            count += 1
+            numbers.append(count)
+        else:
+            numbers.append(None)
+    return numbers
 
 
 def split_messages(blocks: list[str], limit: int = MAX_MESSAGE) -> list[str]:

@@ -150,15 +150,33 @@ def test_latest_20_arrives_split_in_order_with_every_message_valid(bot: BotProce
     assert times == sorted(times, reverse=True)  # all on 21 Feb 2022: the clock orders them
 
 
-@pytest.mark.parametrize(("command", "usage"), [("/latest abc", "Usage: /latest N"), ("/ask", "Usage: /ask QUESTION")])
+@pytest.mark.parametrize(
+    ("command", "usage"),
+    [
+        ("/latest abc", "Usage: /latest N"),
+        ("/latest -5", "Usage: /latest N"),
+        ("/latest 0", "Usage: /latest N"),
+        ("/ask", "Usage: /ask QUESTION"),
+        ("/who " + "x" * 5000, "Usage: /who NAME"),
+    ],
+)
 def test_commands_without_a_usable_argument_explain_their_usage(bot: BotProcess, command: str, usage: str) -> None:
     (reply,) = bot.converse(new_chat(), command)
     assert reply["text"].startswith(usage)
 
 
 def test_latest_count_is_clamped(bot: BotProcess) -> None:
-    (reply,) = bot.converse(new_chat(), "/latest 0")
-    assert len(numbered_entries(reply["text"])) == 1
+    replies = bot.converse(new_chat(), "/latest 50", count=1)
+    assert len(numbered_entries(replies[0]["text"])) >= 1
+
+
+def test_a_button_this_bot_does_not_know_is_answered(bot: BotProcess) -> None:
+    chat = new_chat()
+    (reply,) = bot.converse(chat, "/latest 1")
+    before = len(bot.api.successful_calls("answerCallbackQuery"))
+    bot.api.send_callback_query(chat, reply["message_id"], "unknown:data")
+    answered = bot.api.wait_for(lambda: bot.api.successful_calls("answerCallbackQuery")[before:], 10, "the button answered")
+    assert "no longer works" in str(answered[0].get("text"))
 
 
 def test_summary_gives_the_key_points(bot: BotProcess) -> None:

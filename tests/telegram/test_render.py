@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+from types import SimpleNamespace
 from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
@@ -140,7 +141,7 @@ def test_hostile_citation_is_escaped_and_shown_verbatim() -> None:
     assert "<script>" not in html_text and "&lt;script&gt;" in html_text
     shown = visible_text(html_text)
     assert f"1. [Breaking<br>] {HOSTILE}" in shown
-    assert f"“{HOSTILE}”" in shown and "“x < y && z > 0 😀”" in shown
+    assert f"‘{HOSTILE}’" in shown and "“x < y && z > 0 😀”" in shown
     assert "A <b>&amp; B</b>, R&D <i>" in shown
     assert "🚀😀" in shown
     if extra:
@@ -304,3 +305,17 @@ def test_more_keyboard_property(refs: list[str]) -> None:
 ])
 def test_parse_more_ignores_junk(data: str, refs: list[str]) -> None:
     assert parse_more(data) == refs
+
+
+def test_a_key_point_among_entries_is_a_bullet_and_the_entries_count_on() -> None:
+    from bot.telegram.render import entry_numbers
+
+    kinds = [SimpleNamespace(kind=k) for k in ("entry", "key_point", "entry")]
+    assert entry_numbers(kinds) == [1, None, 2]
+
+
+def test_a_sentence_that_quotes_someone_is_not_wrapped_in_more_double_quotes() -> None:
+    from bot.retrieval.excerpt import quoted
+
+    assert quoted('He called it a “diplomatic off ramp”.') == '‘He called it a “diplomatic off ramp”.’'
+    assert quoted("Talks resume today.") == "“Talks resume today.”"
