@@ -93,7 +93,18 @@ def _print(answer, as_json: bool) -> None:
     print(answer_json(answer) if as_json else answer_text(answer), flush=True)
 
 
+def _knowledge_dir_problem() -> str | None:
+    """A KNOWLEDGE_DIR that is a file (README.md) is no folder of coverage."""
+    folder = get_settings().knowledge_dir
+    if folder.exists() and not folder.is_dir():
+        return f"error: KNOWLEDGE_DIR={folder} is a file, not a folder of coverage"
+    return None
+
+
 def _load(args: argparse.Namespace) -> int:
+    if not args.paths and (problem := _knowledge_dir_problem()):
+        print(problem, file=sys.stderr)
+        return 2
     paths = args.paths or [get_settings().knowledge_dir]
     missing = [p for p in paths if not p.exists()]
     for path in missing:
@@ -183,7 +194,9 @@ def _load_if_empty(engine) -> None:
 
     if content_version(engine) == 0:
         folder = get_settings().knowledge_dir
-        if folder.is_dir():
+        if problem := _knowledge_dir_problem():
+            print(problem, file=sys.stderr)
+        elif folder.is_dir():
             report = load_paths(engine, [folder])
             print(f"loaded {folder}: {report.summary_line()}", file=sys.stderr)
 
@@ -210,6 +223,9 @@ def _run(args: argparse.Namespace) -> int:
     settings = get_settings()
     if settings.telegram_bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
+        return 2
+    if problem := _knowledge_dir_problem():
+        print(problem, file=sys.stderr)
         return 2
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError

@@ -62,14 +62,31 @@ class LoadReport:
         )
 
 
-def coverage_files(paths: Iterable[Path]) -> list[Path]:
-    """Every file named, and every .txt file under every folder named, in a stable order."""
+def coverage_files(paths: Iterable[Path], unreadable: list[tuple[Path, str]] | None = None) -> list[Path]:
+    """Every file named, and every .txt file under every folder named, in a stable order.
+
+    Folders that cannot be listed are added to `unreadable` with the reason, instead of being
+    passed over in silence."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
-        else:
+        try:
+            is_folder = path.is_dir()
+        except OSError as exc:  # a file inside a folder that may not be entered
+            if unreadable is not None:
+                unreadable.append((path, exc.strerror or str(exc)))
+            continue
+        if not is_folder:
             files.append(path)
+            continue
+
+        def note(error: OSError) -> None:
+            if unreadable is not None:
+                unreadable.append((Path(error.filename or path), error.strerror or str(error)))
+
+        found = []
+        for folder, _subfolders, names in os.walk(path, onerror=note):
+            found += [Path(folder) / name for name in names if name.endswith(".txt")]
+        files.extend(sorted(p for p in found if p.is_file()))
     return files
 
 
@@ -85,7 +102,8 @@ def load_paths(
     batches: one transaction per batch, one savepoint per file, so a file's rows are kept
     together or not at all and a broken file never costs the others.
     """
-    files = coverage_files(paths)
+    unreadable: list[tuple[Path, str]] = []
+    files = coverage_files(paths, unreadable)
     outcomes: list[FileOutcome | None] = [None] * len(files)
     pending: list[_Pending] = []
     for index, path in enumerate(files):
@@ -141,6 +159,11 @@ def load_paths(
             flush(item.index + 1)
     flush(len(files))
 
+    for path, reason in unreadable:
+        outcome = FileOutcome(path, "failed", message=f"cannot read this folder: {reason}")
+        report.outcomes.append(outcome)
+        if on_file:
+            on_file(len(report.outcomes), len(report.outcomes), outcome)
     if report.count("loaded"):
         with writing(engine) as connection:
             merge_surname_speakers(connection)

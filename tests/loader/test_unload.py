@@ -109,3 +109,32 @@ def test_the_watcher_removes_a_vanished_file_only_after_a_while(engine: Engine, 
     prompt = CoverageWatcher(engine, tmp_path, unload_after=0)
     prompt.poll()
     assert numbers(engine) == set()
+
+
+def test_a_folder_that_cannot_be_read_is_reported_and_the_rest_loads(
+    engine: Engine, tmp_path: Path, monkeypatch
+) -> None:
+    readable, locked = tmp_path / "open", tmp_path / "locked"
+    readable.mkdir()
+    locked.mkdir()
+    (readable / "page-1.txt").write_text(page(1, range(1, 3)), encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    report = load_paths(engine, [tmp_path])
+    assert report.count("loaded") == 1
+    [failed] = report.failed
+    assert failed.path == locked and failed.message == "cannot read this folder: Permission denied"
+
+
+def test_knowledge_dir_pointing_at_a_file_is_refused(sqlite_file_url: str, tmp_path: Path, monkeypatch, capsys) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# not coverage\n", encoding="utf-8")
+    monkeypatch.setenv("KNOWLEDGE_DIR", str(readme))
+    assert main(["load"]) == 2
+    assert capsys.readouterr().err.strip() == f"error: KNOWLEDGE_DIR={readme} is a file, not a folder of coverage"
