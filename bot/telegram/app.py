@@ -52,11 +52,9 @@ def build_application(settings: Settings, library: Library) -> Application:
 
     private_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
     group_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS & (filters.Entity("mention") | filters.REPLY)
-    questions = (private_text | group_text | filters.Regex(r"^/(ask|who)\b")) & ~filters.UpdateType.EDITED
     application.add_handler(TypeHandler(Update, guards.enforce_access), group=-2)
-    application.add_handlers(
-        [MessageHandler(questions, guards.limit_questions), InlineQueryHandler(guards.limit_questions)], group=-1
-    )
+    # Everything that makes the bot search or send spends the sender's budget (guards.budget_key).
+    application.add_handler(TypeHandler(Update, guards.limit_questions), group=-1)
     application.add_handlers(
         [
             CommandHandler("start", handlers.start),

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.answers import Answer, Answerer
 from bot.library import Library
 from bot.loader.watch import CoverageWatcher
-from bot.telegram.guards import is_admin, settings_of
+from bot.telegram.guards import addressed_to_bot, is_admin, settings_of
 from bot.loader.timestamps import display_time
 from bot.telegram.render import answer_blocks, citation_html, more_keyboard, parse_more, split_messages
 
@@ -203,18 +203,10 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     message = update.effective_message
     question = message.text or ""
     if message.chat.type != ChatType.PRIVATE:
-        if not _addressed_to_bot(message, context.bot.username, context.bot.id):
+        if not addressed_to_bot(message, context.bot.username, context.bot.id):
             return
         question = re.sub(rf"@{re.escape(context.bot.username or '')}\b", " ", question, flags=re.IGNORECASE)
     await answer_question(update, context, question)
-
-
-def _addressed_to_bot(message: Message, username: str | None, bot_id: int) -> bool:
-    reply = message.reply_to_message
-    if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
-        return True
-    mentions = message.parse_entities(["mention"]).values()
-    return bool(username) and any(m.lower() == f"@{username.lower()}" for m in mentions)
 
 
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

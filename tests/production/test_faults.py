@@ -209,18 +209,25 @@ def test_the_fourth_question_in_a_minute_is_asked_to_slow_down(bot: BotProcess) 
     texts = [m["text"] for m in api.sent_messages(chat)]
     assert texts.count(SLOW_DOWN) == 1
     assert all(visible(t) != NOTHING_FOUND for t in texts[:3])
-    # More questions within the minute: ignored, without repeating the warning.
-    api.send_text(chat, "summit")
-    api.send_text(chat, "/ask sanctions")
-    # Commands that are not questions still work.
-    (latest,) = bot.converse(chat, "/latest 1")
-    assert visible(latest["text"]).startswith("The newest updates:")
+    # Anything else within the minute, commands in any case included: ignored, without
+    # repeating the warning.
+    for text in ("summit", "/ask sanctions", "/ASK sanctions", "/Who Peskov", "/latest 1", "/help"):
+        api.send_text(chat, text)
     messages = bot.settle(chat)
     assert [m["text"] for m in messages].count(SLOW_DOWN) == 1
-    assert len(messages) == 5
+    assert len(messages) == 4
     # Someone else is not affected.
     (other,) = bot.converse(new_chat(), PESKOV)
     assert PESKOV_TITLE in visible(other["text"])
+
+
+def test_talk_between_group_members_does_not_spend_their_budget(bot: BotProcess) -> None:
+    api = bot.api
+    group, member = ALLOWED[150], new_chat()
+    for n in range(6):
+        api.send_text(group, f"see you at the pub at {n}", chat_type="group", user_id=member)
+    (reply,) = bot.converse(group, f"@{USERNAME} {PESKOV}", chat_type="group", user_id=member)
+    assert PESKOV_TITLE in visible(reply["text"])
 
 
 # --- a handler that crashes -----------------------------------------------------------------
