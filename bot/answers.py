@@ -1,6 +1,7 @@
 """Question in, cited answer out: the one piece of logic the command line and Telegram share."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -8,6 +9,7 @@ from bot.loader.timestamps import display_time
 from bot.retrieval.documents import Document
 from bot.quotes.lookup import QuoteBook, SpeakerMatch, said_by_question, who_said_question
 from bot.quotes.query import QuoteRecord
+from bot.retrieval.answer_kind import holds, wanted
 from bot.retrieval.authors import Authors, author_question
 from bot.retrieval.excerpt import excerpt, sentences, shorten
 from bot.retrieval.index import RELATED_WEIGHT
@@ -151,7 +153,9 @@ class Answerer:
             return Answer(question, "none", NOT_AN_ANSWER if related else NOTHING_FOUND, [], related=related)
         weights = {item.term: self.searcher.index.idf_of(item.term) * item.weight for item in ranking.query}
         docs = [hit.doc for hit in ranking.hits]
-        citations = [self._cite(doc, weights) for doc in docs[:limit]]
+        want = wanted(intent.topic) if intent.kind == "topic" else None
+        answer_in = (lambda sentence: holds(want, sentence)) if want is not None else None
+        citations = [self._cite(doc, weights, answer_in) for doc in docs[:limit]]
         lead = "Here is what the coverage says:" if intent.kind == "topic" else "Here is what was published then:"
         return Answer(question, intent.kind, lead, citations, [_ref(self.documents[d]) for d in docs[limit:]])
 
@@ -321,7 +325,9 @@ class Answerer:
                 return self.documents[doc].coverage_id
         return self.documents[summaries[0]].coverage_id
 
-    def _cite(self, doc: int, weights: dict[str, float] | None = None) -> Citation:
+    def _cite(
+        self, doc: int, weights: dict[str, float] | None = None, holds_answer: Callable[[str], bool] | None = None
+    ) -> Citation:
         document: Document = self.documents[doc]
         return Citation(
             kind=document.kind,
@@ -333,7 +339,7 @@ class Answerer:
             author_role=document.author_role,
             address=document.address,
             coverage_title=document.coverage_title,
-            excerpt=[] if document.kind != "entry" else excerpt(document.paragraphs, weights),
+            excerpt=[] if document.kind != "entry" else excerpt(document.paragraphs, weights, holds_answer=holds_answer),
             label=document.label,
         )
 

@@ -1,6 +1,7 @@
 """Short summaries made of an entry's own sentences: verbatim, never invented, never cut mid-word."""
 
 import re
+from collections.abc import Callable
 
 from bot.retrieval.text import STOPWORDS, stem, words
 
@@ -36,10 +37,13 @@ def excerpt(
     paragraphs: tuple[str, ...] | list[str],
     weights: dict[str, float] | None = None,
     limit: int = MAX_CHARS,
+    holds_answer: Callable[[str], bool] | None = None,
 ) -> list[str]:
     """The sentences that best answer the question, in their original order.
 
     `weights` maps question terms (stems) to how much they tell; without them, the lead sentence.
+    `holds_answer` tells a sentence that gives the kind of answer asked for (an age, a sum): the
+    best of those about the question comes first, so the answer is always among those quoted.
     """
     pieces = sentences(paragraphs)
     if not pieces:
@@ -52,12 +56,21 @@ def excerpt(
         score = sum(weight for term, weight in weights.items() if term in terms)
         scored.append((score, -position, sentence))
     best = max(scored)
+    if holds_answer is not None:
+        # A sentence right after one about the question often goes on about it ("The
+        # 49-year-old said ...").
+        about = [c[0] > 0 or (i > 0 and scored[i - 1][0] > 0) for i, c in enumerate(scored)]
+        answering = [c for c, near in zip(scored, about) if near and holds_answer(c[2])]
+        if answering:
+            best = max(answering)
+            if best[0] <= 0:
+                best = (min(c[0] for c in scored if c[0] > 0), best[1], best[2])
     if best[0] <= 0:
         return [shorten(pieces[0], limit)]
     chosen = [best]
     used = len(best[2])
-    for candidate in sorted(scored, reverse=True)[1:]:
-        if candidate[0] <= 0 or used + len(candidate[2]) + 1 > limit:
+    for candidate in sorted(scored, reverse=True):
+        if candidate is best or candidate[0] <= 0 or used + len(candidate[2]) + 1 > limit:
             continue
         chosen.append(candidate)
         used += len(candidate[2]) + 1

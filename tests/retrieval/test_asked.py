@@ -88,3 +88,10 @@ def test_names_are_told_from_ordinary_words_by_how_the_coverage_writes_them(answ
     assert index.is_name("vegas") and index.is_name("branson") and index.is_name("helens")
     assert not index.is_name("volunteers") and not index.is_name("licence")
     assert not index.is_name("unknownword")
+
+
+def test_the_quoted_sentences_hold_the_answer(answerer: Answerer) -> None:
+    [first, *_] = answerer.answer("how old is johnny vegas").citations
+    assert any("49-year-old" in sentence for sentence in first.excerpt)
+    [first, *_] = answerer.answer("how many refugees can the city take").citations
+    assert any("3,000" in sentence for sentence in first.excerpt)
