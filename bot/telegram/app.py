@@ -50,20 +50,25 @@ def build_application(settings: Settings, library: Library) -> Application:
         library.engine, settings.knowledge_dir, unload_after=settings.unload_after_seconds
     )
 
-    private_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE
-    group_text = filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS & (filters.Entity("mention") | filters.REPLY)
+    # A photo's caption is a question as much as a text is.
+    texts = filters.TEXT | filters.CAPTION
+    private_text = texts & ~filters.COMMAND & filters.ChatType.PRIVATE
+    mentioned = filters.Entity("mention") | filters.CaptionEntity("mention") | filters.REPLY
+    group_text = texts & ~filters.COMMAND & filters.ChatType.GROUPS & mentioned
+    # Commands work in channels too ("/latest@bot" posted to a channel the bot administers).
+    anywhere = filters.UpdateType.MESSAGES | filters.UpdateType.CHANNEL_POSTS
     application.add_handler(TypeHandler(Update, guards.enforce_access), group=-2)
     # Everything that makes the bot search or send spends the sender's budget (guards.budget_key).
     application.add_handler(TypeHandler(Update, guards.limit_questions), group=-1)
     application.add_handlers(
         [
-            CommandHandler("start", handlers.start),
-            CommandHandler("help", handlers.help_command),
-            CommandHandler("latest", handlers.latest),
-            CommandHandler("summary", handlers.summary),
-            CommandHandler("ask", handlers.ask),
-            CommandHandler("who", handlers.who),
-            CommandHandler("reload", handlers.reload_command),
+            CommandHandler("start", handlers.start, filters=anywhere),
+            CommandHandler("help", handlers.help_command, filters=anywhere),
+            CommandHandler("latest", handlers.latest, filters=anywhere),
+            CommandHandler("summary", handlers.summary, filters=anywhere),
+            CommandHandler("ask", handlers.ask, filters=anywhere),
+            CommandHandler("who", handlers.who, filters=anywhere),
+            CommandHandler("reload", handlers.reload_command, filters=anywhere),
             CallbackQueryHandler(handlers.more, pattern=r"^more:"),
             CallbackQueryHandler(handlers.stale_button),
             InlineQueryHandler(handlers.inline_query),

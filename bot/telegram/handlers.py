@@ -201,7 +201,7 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
-    question = message.text or ""
+    question = message.text or message.caption or ""
     if message.chat.type != ChatType.PRIVATE:
         if not addressed_to_bot(message, context.bot.username, context.bot.id):
             return

@@ -170,6 +170,31 @@ def test_latest_count_is_clamped(bot: BotProcess) -> None:
     assert len(numbered_entries(replies[0]["text"])) >= 1
 
 
+def test_a_photo_with_a_question_in_its_caption_is_answered(bot: BotProcess) -> None:
+    chat = new_chat()
+    before = len(bot.api.sent_messages(chat))
+    bot.api._chats[chat] = {"id": chat, "type": "private", "first_name": "Tess"}
+    bot.api.push_update({"message": {
+        "message_id": 9001, "date": 0, "chat": bot.api._chats[chat],
+        "from": {"id": chat, "is_bot": False, "first_name": "Tess"},
+        "photo": [{"file_id": "p", "file_unique_id": "p", "width": 10, "height": 10}],
+        "caption": "What did Peskov say about the summit?",
+    }})
+    replies = bot.api.wait_for(lambda: bot.api.sent_messages(chat)[before:], REPLY_TIMEOUT, "an answer to the caption")
+    assert "summit" in visible(replies[0]["text"]).lower()
+
+
+def test_a_command_posted_in_a_channel_is_answered(bot: BotProcess) -> None:
+    channel = -100_777
+    bot.api._chats[channel] = {"id": channel, "type": "channel", "title": "News"}
+    bot.api.push_update({"channel_post": {
+        "message_id": 9002, "date": 0, "chat": bot.api._chats[channel], "text": f"/latest@{USERNAME} 1",
+        "entities": [{"type": "bot_command", "offset": 0, "length": len(f"/latest@{USERNAME}")}],
+    }})
+    replies = bot.api.wait_for(lambda: bot.api.sent_messages(channel), REPLY_TIMEOUT, "an answer in the channel")
+    assert visible(replies[0]["text"]).startswith("The newest updates:")
+
+
 def test_a_button_this_bot_does_not_know_is_answered(bot: BotProcess) -> None:
     chat = new_chat()
     (reply,) = bot.converse(chat, "/latest 1")

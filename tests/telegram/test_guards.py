@@ -12,7 +12,7 @@ from bot.telegram.guards import ANONYMOUS_ADMIN, QuestionLimiter, budget_key
 def update(text: str = "hello", chat_type: str = ChatType.PRIVATE, chat_id: int = 5, user_id: int = 7,
            inline: bool = False, button: bool = False, sender_chat: object = None) -> SimpleNamespace:
     message = SimpleNamespace(text=text, caption=None, sender_chat=sender_chat, reply_to_message=None,
-                              parse_entities=lambda kinds: {})
+                              parse_entities=lambda kinds: {}, parse_caption_entities=lambda kinds: {})
     return SimpleNamespace(
         effective_user=SimpleNamespace(id=user_id),
         inline_query=object() if inline else None,
