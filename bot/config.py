@@ -60,6 +60,13 @@ class Settings(BaseSettings):
         # An empty `TELEGRAM_BOT_TOKEN=` line in .env means "not configured", not "empty token".
         return None if isinstance(value, str) and not value.strip() else value
 
+    @field_validator("telegram_api_base_url", mode="after")
+    @classmethod
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        # The token is appended to this address: ".../bot/" would make ".../bot/<token>", which
+        # Telegram answers as if the token were wrong.
+        return value.rstrip("/") if value else value
+
     @field_validator("database_url", mode="before")
     @classmethod
     def _blank_is_default(cls, value: object) -> object:

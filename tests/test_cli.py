@@ -232,3 +232,10 @@ def test_a_bad_setting_gets_one_line_naming_it(
     assert main(["latest", "1"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {setting}: ") and len(err.strip().splitlines()) == 1
+
+
+def test_a_bot_api_address_with_a_trailing_slash_still_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import Settings
+
+    monkeypatch.setenv("TELEGRAM_API_BASE_URL", "http://127.0.0.1:8081/bot/")
+    assert Settings().telegram_api_base_url == "http://127.0.0.1:8081/bot"
