@@ -8,27 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.loader.run import load_paths
+from tests.support.live_pages import live_page, update_numbers
 from bot.models import Entry, EntryPage, Quote
 
 ADDRESS = "https://www.bbc.co.uk/news/live/world-00000003"
 
 
-def page(number: int, entries: range) -> str:
-    """A page showing these entries, newest first (entry n was published n minutes after 09:00)."""
-    lines = [f"URL: {ADDRESS}?page={number}", ""]
-    for position, n in enumerate(sorted(entries, reverse=True), start=1):
-        lines += [
-            f"  {position}. Update number {n}published at {9 + n // 60:02d}:{n % 60:02d} Greenwich Mean Time 21 February 2022",
-            "",
-            f'    Officials gave update number {n} today. "This is statement number {n} of the day," the spokesman said.',
-            "",
-        ]
-    return "\n".join(lines)
+def page(number: int, entries: range, summary: bool = False) -> str:
+    return live_page(ADDRESS, number, entries, summary)
 
 
-def titles(engine: Engine) -> set[int]:
-    with engine.connect() as connection:
-        return {int(t.rsplit(" ", 1)[1]) for t in connection.execute(select(Entry.title)).scalars()}
+titles = update_numbers
 
 
 def test_entries_pushed_onto_the_next_page_survive_whatever_the_load_order(engine: Engine, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from bot.cli import main
 from bot.loader.run import load_paths
+from tests.support.live_pages import live_page, update_numbers
 from bot.loader.unload import unload_sources
 from bot.loader.watch import SETTLE_SECONDS, CoverageWatcher
 from bot.models import Entry, Page, SummaryPoint
@@ -19,22 +20,10 @@ ADDRESS = "https://www.bbc.co.uk/news/live/world-00000004"
 
 
 def page(number: int, entries: range, summary: bool = False) -> str:
-    lines = [f"URL: {ADDRESS}?page={number}", ""]
-    if summary:
-        lines += ["Summary", "", "  • The talks will go on tomorrow, officials say", ""]
-    for position, n in enumerate(sorted(entries, reverse=True), start=1):
-        lines += [
-            f"  {position}. Update number {n}published at 10:{n:02d} Greenwich Mean Time 21 February 2022",
-            "",
-            f"    Officials gave update number {n} to reporters this morning.",
-            "",
-        ]
-    return "\n".join(lines)
+    return live_page(ADDRESS, number, entries, summary)
 
 
-def numbers(engine: Engine) -> set[int]:
-    with engine.connect() as connection:
-        return {int(t.rsplit(" ", 1)[1]) for t in connection.execute(select(Entry.title)).scalars()}
+numbers = update_numbers
 
 
 def settled(path: Path) -> None:

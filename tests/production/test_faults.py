@@ -211,8 +211,8 @@ def test_the_fourth_question_in_a_minute_is_asked_to_slow_down(bot: BotProcess) 
     assert all(visible(t) != NOTHING_FOUND for t in texts[:3])
     # Anything else within the minute, commands in any case included: ignored, without
     # repeating the warning.
-    for text in ("summit", "/ask sanctions", "/ASK sanctions", "/Who Peskov", "/latest 1", "/help"):
-        api.send_text(chat, text)
+    for message in ("summit", "/ask sanctions", "/ASK sanctions", "/Who Peskov", "/latest 1", "/help"):
+        api.send_text(chat, message)
     messages = bot.settle(chat)
     assert [m["text"] for m in messages].count(SLOW_DOWN) == 1
     assert len(messages) == 4
