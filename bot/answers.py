@@ -9,7 +9,7 @@ from bot.loader.timestamps import display_time
 from bot.retrieval.documents import Document
 from bot.quotes.lookup import QuoteBook, SpeakerMatch, said_by_question, who_said_question
 from bot.quotes.query import QuoteRecord
-from bot.retrieval.answer_kind import holds, wanted
+from bot.retrieval.answer_kind import holds
 from bot.retrieval.authors import Authors, author_question
 from bot.retrieval.excerpt import excerpt, sentences, shorten
 from bot.retrieval.index import RELATED_WEIGHT
@@ -153,7 +153,7 @@ class Answerer:
             return Answer(question, "none", NOT_AN_ANSWER if related else NOTHING_FOUND, [], related=related)
         weights = {item.term: self.searcher.index.idf_of(item.term) * item.weight for item in ranking.query}
         docs = [hit.doc for hit in ranking.hits]
-        want = wanted(intent.topic) if intent.kind == "topic" else None
+        want = ranking.want
         answer_in = (lambda sentence: holds(want, sentence)) if want is not None else None
         citations = [self._cite(doc, weights, answer_in) for doc in docs[:limit]]
         lead = "Here is what the coverage says:" if intent.kind == "topic" else "Here is what was published then:"

@@ -95,6 +95,18 @@ _CLOCK = re.compile(
 _CONTACT = re.compile(r"\b0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b|\b\d{3}[\s-]\d{3,4}[\s-]\d{4}\b|\S+@\S+\.\w+|\bwww\.|https?://")
 # A capitalised word that is not the sentence's first: a name of someone or somewhere.
 _NAME_INSIDE = re.compile(r"(?<=\S )[A-Z][a-z]")
+# How news copy writes an answer of each kind; a person or a place is a capitalised word inside
+# the sentence.
+_WRITTEN_AS = {
+    AnswerKind.AGE: _AGE,
+    AnswerKind.MONEY: _MONEY,
+    AnswerKind.FIGURE: _FIGURE,
+    AnswerKind.DATE: _DATE,
+    AnswerKind.CLOCK: _CLOCK,
+    AnswerKind.CONTACT: _CONTACT,
+    AnswerKind.PERSON: _NAME_INSIDE,
+    AnswerKind.PLACE: _NAME_INSIDE,
+}
 _CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "to", "&"})
 
 
@@ -114,22 +126,9 @@ def wanted(question: str) -> Wanted | None:
 
 def holds(want: Wanted, sentence: str) -> bool:
     """Whether `sentence` gives an answer of the wanted kind."""
-    kind = want.kind
-    if kind is AnswerKind.AGE:
-        return bool(_AGE.search(sentence))
-    if kind is AnswerKind.MONEY:
-        return bool(_MONEY.search(sentence))
-    if kind is AnswerKind.FIGURE:
-        return bool(_FIGURE.search(sentence))
-    if kind is AnswerKind.DATE:
-        return bool(_DATE.search(sentence))
-    if kind is AnswerKind.CLOCK:
-        return bool(_CLOCK.search(sentence))
-    if kind is AnswerKind.CONTACT:
-        return bool(_CONTACT.search(sentence))
-    if kind is AnswerKind.EXPANSION:
+    if want.kind is AnswerKind.EXPANSION:
         return expands(want.abbreviation, sentence)
-    return bool(_NAME_INSIDE.search(sentence))
+    return bool(_WRITTEN_AS[want.kind].search(sentence))
 
 
 def expands(abbreviation: str, sentence: str) -> bool:

@@ -34,6 +34,11 @@ class Document:
         return [p for p in self.body.split("\n\n") if p]
 
     @property
+    def byline(self) -> str:
+        """The author and their role ("Jessica Parker Reporting from Kyiv"), or nothing."""
+        return f"{self.author} {self.author_role or ''}".rstrip() if self.author else ""
+
+    @property
     def plain_text(self) -> str:
         """Title and body as one run of text."""
         return f"{self.title} {self.body}"

@@ -56,17 +56,16 @@ def excerpt(
         score = sum(weight for term, weight in weights.items() if term in terms)
         scored.append((score, -position, sentence))
     best = max(scored)
-    if holds_answer is not None:
-        # A sentence right after one about the question often goes on about it ("The
-        # 49-year-old said ...").
-        about = [c[0] > 0 or (i > 0 and scored[i - 1][0] > 0) for i, c in enumerate(scored)]
-        answering = [c for c, near in zip(scored, about) if near and holds_answer(c[2])]
-        if answering:
-            best = max(answering)
-            if best[0] <= 0:
-                best = (min(c[0] for c in scored if c[0] > 0), best[1], best[2])
     if best[0] <= 0:
         return [shorten(pieces[0], limit)]
+    if holds_answer is not None:
+        # The best sentence giving the answer comes first: one about the question, or right
+        # after one, which often goes on about it ("The 49-year-old said ...").
+        answering = [
+            c for i, c in enumerate(scored) if (c[0] > 0 or (i > 0 and scored[i - 1][0] > 0)) and holds_answer(c[2])
+        ]
+        if answering:
+            best = max(answering)
     chosen = [best]
     used = len(best[2])
     for candidate in sorted(scored, reverse=True):

@@ -14,7 +14,7 @@ import numpy as np
 from bot.memory import settle_after_build
 from bot.retrieval.acronyms import Acronyms
 from bot.retrieval.documents import Document
-from bot.retrieval.postings import CASING_SAMPLE, build_postings
+from bot.retrieval.postings import build_postings, sample_step
 from bot.retrieval.spelling import Speller
 from bot.retrieval.related import RelatedWords, configured
 from bot.retrieval.text import STOPWORDS, WORD, stem, words
@@ -66,8 +66,7 @@ class SearchIndex:
         self.max_idf = float(math.log1p((self.size + 0.5) / 0.5)) if self.size else 1.0
         self.speller = Speller(dict(built.surface), STOPWORDS)
         # Like casing, how the coverage abbreviates is learnt from an even spread of it.
-        step = max(1, -(-len(documents) // CASING_SAMPLE))
-        self.acronyms = Acronyms(text for d in documents[::step] for text in (d.title, d.body))
+        self.acronyms = Acronyms(text for d in documents[:: sample_step(len(documents))] for text in (d.title, d.body))
         self._ordinary = built.ordinary
         self._known_words = frozenset(built.surface)
         self._sorted_terms = sorted(self.term_ids)

@@ -54,6 +54,12 @@ class _Chunk:
 tokens = words
 
 
+def sample_step(size: int) -> int:
+    """Every how-many-th document to read for statistics of how the coverage writes (casing,
+    abbreviations): they are stable long before all of a large coverage is read."""
+    return max(1, -(-size // CASING_SAMPLE))
+
+
 def build_postings(documents: list[Document]) -> Postings:
     size = len(documents)
     term_ids: dict[str, int] = {}
@@ -61,8 +67,7 @@ def build_postings(documents: list[Document]) -> Postings:
     surface: Counter = Counter()
     capitalised: Counter = Counter()
     capitals: Counter = Counter()  # (word where case is free, word where it is forced)
-    # How words are written is stable long before all of a large coverage is read.
-    casing_step = max(1, -(-size // CASING_SAMPLE))
+    casing_step = sample_step(size)
     sampled: Counter = Counter()  # content words of those documents
     lengths = np.zeros((len(FIELDS), size), dtype=np.float32)
     unigrams: list[_Chunk] = []
@@ -81,9 +86,7 @@ def build_postings(documents: list[Document]) -> Postings:
         for index in range(start, min(start + CHUNK, size)):
             document = documents[index]
             body = document.body if document.kind == "entry" else ""
-            # The byline is the author and their role ("Reporting from Kyiv").
-            byline = f"{document.author} {document.author_role or ''}" if document.author else ""
-            texts = (document.title, body, byline)
+            texts = (document.title, body, document.byline)
             for field, text in enumerate(texts):
                 if not text:
                     continue

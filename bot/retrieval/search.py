@@ -53,6 +53,7 @@ class Ranking:
     abstained: bool
     # Relevant documents that do not say what was asked ("how old is X" where none gives an age).
     related: list[Hit] = field(default_factory=list)
+    want: Wanted | None = None  # the kind of answer the question asks for
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -121,7 +122,7 @@ class Searcher:
         hits = [hit for hit in hits if hit.coverage >= MIN_COVERAGE]
         answering = [hit for hit in hits if self.answers(query, hit.doc, want)]
         related = [hit for hit in hits if hit not in answering]
-        return Ranking(answering, query, abstained=not answering, related=related)
+        return Ranking(answering, query, abstained=not answering, related=related, want=want)
 
     def answers(self, query: list[QueryTerm], doc: int, want: Wanted | None) -> bool:
         """Whether the document says what the question asks, not only whom or what it is about.
@@ -216,8 +217,7 @@ class Searcher:
         cached = self._passage_cache.get(doc)
         if cached is None:
             document = self.index.documents[doc]
-            byline = f"{document.author} {document.author_role or ''}" if document.author else ""
-            texts = [document.title, *sentences(document.paragraphs), byline]
+            texts = [document.title, *sentences(document.paragraphs), document.byline]
             cached = (texts, [frozenset(text_terms(p)) for p in texts])
             if len(self._passage_cache) > PASSAGE_CACHE:
                 self._passage_cache.clear()
