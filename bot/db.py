@@ -10,7 +10,7 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
 from bot import models  # noqa: F401  (registers the tables on SQLModel.metadata)
-from bot.schema import VERSION_TABLE, upgrade
+from bot.schema import LEGACY_VERSION_TABLE, upgrade
 from bot.transactions import WRITER
 
 
@@ -49,7 +49,7 @@ def make_engine(database_url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create or upgrade the schema to the latest version (see bot/schema.py)."""
+    """Create the schema, or upgrade it to the latest revision (see bot/schema.py)."""
     upgrade(engine)
 
 
@@ -57,7 +57,8 @@ def drop_schema(engine: Engine) -> None:
     """Drop every table of the bot, the version table included (tests start from nothing)."""
     SQLModel.metadata.drop_all(engine)
     with engine.begin() as connection:
-        connection.execute(text(f"DROP TABLE IF EXISTS {VERSION_TABLE}"))
+        for table in ("alembic_version", LEGACY_VERSION_TABLE):
+            connection.execute(text(f"DROP TABLE IF EXISTS {table}"))
 
 
 _engines: dict[str, Engine] = {}

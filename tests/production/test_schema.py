@@ -1,33 +1,45 @@
-"""Schema versions: a database made by version 1 is upgraded in place, keeping its rows, to the
-schema the models describe; upgrading an up-to-date database changes nothing.
+"""Schema migrations: a database made by any earlier release is upgraded in place, keeping its
+rows, to the schema the models describe; upgrading an up-to-date database changes nothing; the
+migrations and the models never drift apart.
 
-The `engine` fixture creates the latest schema; these tests drop it first and build the old one.
+The `engine` fixture creates the latest schema; these tests drop it first and build the old one
+as each release left it: releases 1-3 kept their version in a `schema_version` table (the very
+first databases had none), later ones in Alembic's `alembic_version`.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
+import alembic.op
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
-import bot.schema
 from bot.db import create_schema, drop_schema, make_engine
 from bot.library import build_answerer
 from bot.loader.run import load_paths
 from bot.loader.timestamps import as_utc
-from bot.schema import LATEST, VERSION_TABLE, current_version, upgrade
+from bot.schema import LEGACY_VERSION_TABLE, current_revision, script_directory, upgrade
 
 V1_TABLES = {"coverage", "page", "entry", "summarypoint", "contentversion"}
 V2_TABLES = V1_TABLES | {"speaker", "quote"}
 V3_TABLES = V2_TABLES | {"entrypage"}
 LATEST_TABLES = V3_TABLES
+TABLES_OF_RELEASE = {1: V1_TABLES, 2: V2_TABLES, 3: V3_TABLES}
+ALEMBIC_TABLE = "alembic_version"
+HEAD = script_directory().get_current_head()
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 WHEN = datetime(2022, 2, 21, 13, 11, tzinfo=timezone.utc)
 
 
@@ -36,8 +48,21 @@ def empty(engine: Engine) -> Engine:
     """The test's database with nothing of the bot in it."""
     drop_schema(engine)
     with engine.connect() as connection:
-        assert set(inspect(connection).get_table_names()) & (LATEST_TABLES | {VERSION_TABLE}) == set()
+        assert set(inspect(connection).get_table_names()) & (LATEST_TABLES | {ALEMBIC_TABLE}) == set()
     return engine
+
+
+def made_by_release(engine: Engine, release: int, versioned: bool | str = True) -> None:
+    """The schema a release made, with its way of recording the version: none, the old version
+    table (True), or Alembic's ("alembic")."""
+    upgrade(engine, target=f"{release:04d}")
+    if versioned == "alembic":
+        return
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP TABLE {ALEMBIC_TABLE}"))
+        if versioned:
+            connection.execute(text(f"CREATE TABLE {LEGACY_VERSION_TABLE} (version INTEGER NOT NULL)"))
+            connection.execute(text(f"INSERT INTO {LEGACY_VERSION_TABLE} (version) VALUES ({release})"))
 
 
 def tables(engine: Engine) -> set[str]:
@@ -45,9 +70,15 @@ def tables(engine: Engine) -> set[str]:
         return set(inspect(connection).get_table_names())
 
 
-def version(engine: Engine) -> int:
+def revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return current_version(connection)
+        return current_revision(connection)
+
+
+def drift(engine: Engine) -> list:
+    """What Alembic's autogenerate would change to make the database match the models."""
+    with engine.connect() as connection:
+        return compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
 
 
 def insert_v1_rows(engine: Engine) -> None:
@@ -157,37 +188,47 @@ def reference_schema(engine: Engine) -> Iterator[dict[str, dict]]:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
 
 
-def test_version_1_is_what_the_first_release_made(empty: Engine) -> None:
-    assert upgrade(empty, target=1) == 0
-    assert version(empty) == 1
-    assert tables(empty) == V1_TABLES | {VERSION_TABLE}
-    with empty.connect() as connection:
-        columns = {c["name"] for c in inspect(connection).get_columns("summarypoint")}
-    assert "kind" not in columns
+RELEASES = [pytest.param(1, False, id="release-1-unversioned"), pytest.param(1, True, id="release-1"),
+            pytest.param(2, True, id="release-2"), pytest.param(3, True, id="release-3"),
+            pytest.param(3, "alembic", id="release-3-stamped-by-alembic")]
 
 
-def test_upgrading_version_1_keeps_its_rows(empty: Engine) -> None:
-    upgrade(empty, target=1)
+@pytest.mark.parametrize(("release", "versioned"), RELEASES)
+def test_a_database_of_every_earlier_release_is_upgraded_with_its_rows(
+    empty: Engine, reference_schema: dict[str, dict], release: int, versioned: bool | str
+) -> None:
+    made_by_release(empty, release, versioned)
+    version_tables = {True: {LEGACY_VERSION_TABLE}, False: set(), "alembic": {ALEMBIC_TABLE}}[versioned]
+    assert tables(empty) == TABLES_OF_RELEASE[release] | version_tables
     insert_v1_rows(empty)
     before = rows(empty)
     assert len(before["entry"]) == 2 and len(before["summarypoint"]) == 2
 
-    assert upgrade(empty) == 1
-    assert version(empty) == LATEST
-    assert tables(empty) == LATEST_TABLES | {VERSION_TABLE}
+    assert upgrade(empty) == f"{release:04d}"  # stamped with the release's revision first
+    assert revision(empty) == HEAD
+    assert tables(empty) == LATEST_TABLES | {ALEMBIC_TABLE}  # the old version table is gone
     assert rows(empty) == before
+    with empty.connect() as connection:
+        assert describe(connection, LATEST_TABLES) == reference_schema
+    assert drift(empty) == []
+
+
+def test_upgrading_release_1_marks_old_points_as_summaries_and_adds_empty_quote_tables(empty: Engine) -> None:
+    made_by_release(empty, 1)
+    insert_v1_rows(empty)
+    upgrade(empty)
     with empty.connect() as connection:
         kinds = connection.execute(text("SELECT kind FROM summarypoint ORDER BY id")).scalars().all()
         assert kinds == ["summary", "summary"]
         assert connection.execute(text("SELECT count(*) FROM speaker")).scalar_one() == 0
         assert connection.execute(text("SELECT count(*) FROM quote")).scalar_one() == 0
-        assert connection.execute(text(f"SELECT count(*) FROM {VERSION_TABLE}")).scalar_one() == 1
+        assert connection.execute(text(f"SELECT count(*) FROM {ALEMBIC_TABLE}")).scalar_one() == 1
 
 
-def test_upgrading_version_2_records_which_page_shows_each_entry(empty: Engine) -> None:
-    upgrade(empty, target=2)
+def test_upgrading_release_2_records_which_page_shows_each_entry(empty: Engine) -> None:
+    made_by_release(empty, 2)
     insert_v1_rows(empty)
-    assert upgrade(empty) == 2
+    upgrade(empty)
     with empty.connect() as connection:
         shown = connection.execute(text("SELECT entry_id, page_id FROM entrypage ORDER BY entry_id")).all()
         stored = connection.execute(text("SELECT id, page_id FROM entry ORDER BY id")).all()
@@ -196,7 +237,7 @@ def test_upgrading_version_2_records_which_page_shows_each_entry(empty: Engine) 
 
 def test_the_upgraded_database_is_used_as_is(empty: Engine, seed_page: Path) -> None:
     """After the upgrade the bot reads the old rows and loads new pages on top of them."""
-    upgrade(empty, target=1)
+    made_by_release(empty, 1, versioned=False)
     insert_v1_rows(empty)
     create_schema(empty)  # what the bot does at start
     answerer = build_answerer(empty)
@@ -213,87 +254,93 @@ def test_the_upgraded_database_is_used_as_is(empty: Engine, seed_page: Path) -> 
         assert connection.execute(text("SELECT version FROM contentversion")).scalar_one() == 4
 
 
-def test_the_upgraded_schema_matches_the_models(empty: Engine, reference_schema: dict[str, dict]) -> None:
-    upgrade(empty, target=1)
-    upgrade(empty)
-    with empty.connect() as connection:
-        migrated = describe(connection, LATEST_TABLES)
-    assert set(migrated) == set(reference_schema) == LATEST_TABLES
-    for table in sorted(LATEST_TABLES):
-        assert migrated[table] == reference_schema[table], table
-
-
 def test_a_new_database_gets_the_schema_the_models_describe(empty: Engine, reference_schema: dict[str, dict]) -> None:
-    create_schema(empty)
+    """The models are the one source of the schema: the migrations must make exactly them."""
+    assert upgrade(empty) is None
+    assert revision(empty) == HEAD
     with empty.connect() as connection:
         assert describe(connection, LATEST_TABLES) == reference_schema
-
-
-def test_a_version_1_database_made_before_versioning_is_upgraded(empty: Engine) -> None:
-    """Databases of the first release have the tables but no version table."""
-    upgrade(empty, target=1)
-    insert_v1_rows(empty)
-    with empty.begin() as connection:
-        connection.execute(text(f"DROP TABLE {VERSION_TABLE}"))
-    assert version(empty) == 1
-    before = rows(empty)
-    assert upgrade(empty) == 1
-    assert version(empty) == LATEST
-    assert rows(empty) == before
+    assert drift(empty) == []
 
 
 def test_upgrading_twice_changes_nothing(empty: Engine) -> None:
-    upgrade(empty, target=1)
+    made_by_release(empty, 1)
     insert_v1_rows(empty)
     upgrade(empty)
     with empty.connect() as connection:
-        schema = describe(connection, LATEST_TABLES | {VERSION_TABLE})
+        schema = describe(connection, LATEST_TABLES | {ALEMBIC_TABLE})
     data = rows(empty)
-    assert upgrade(empty) == LATEST
-    assert upgrade(empty) == LATEST
+    assert upgrade(empty) == HEAD
+    assert upgrade(empty) == HEAD
     create_schema(empty)
-    assert version(empty) == LATEST
+    assert revision(empty) == HEAD
     with empty.connect() as connection:
-        assert describe(connection, LATEST_TABLES | {VERSION_TABLE}) == schema
-        assert connection.execute(text(f"SELECT count(*) FROM {VERSION_TABLE}")).scalar_one() == 1
+        assert describe(connection, LATEST_TABLES | {ALEMBIC_TABLE}) == schema
+        assert connection.execute(text(f"SELECT count(*) FROM {ALEMBIC_TABLE}")).scalar_one() == 1
     assert rows(empty) == data
 
 
 def test_an_interrupted_upgrade_changes_nothing_and_can_be_retried(empty: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    upgrade(empty, target=1)
+    made_by_release(empty, 1)
     insert_v1_rows(empty)
     before = rows(empty)
-    real = bot.schema.MIGRATIONS[2]
+    real = alembic.op.create_table
 
-    def interrupted(connection: Connection) -> None:
-        real(connection)
-        raise RuntimeError("the process was stopped half-way")
+    def interrupted(name: str, *columns, **kw):
+        real(name, *columns, **kw)
+        if name == "speaker":
+            raise RuntimeError("the process was stopped half-way")
 
-    monkeypatch.setitem(bot.schema.MIGRATIONS, 2, interrupted)
+    monkeypatch.setattr(alembic.op, "create_table", interrupted)
     with pytest.raises(RuntimeError):
         upgrade(empty)
-    assert version(empty) == 1
-    assert tables(empty) == V1_TABLES | {VERSION_TABLE}  # the new tables went with the transaction
+    # The stamp, the new column and the new table went with the transaction.
+    assert tables(empty) == V1_TABLES | {LEGACY_VERSION_TABLE}
     with empty.connect() as connection:
         assert "kind" not in {c["name"] for c in inspect(connection).get_columns("summarypoint")}
 
-    monkeypatch.setitem(bot.schema.MIGRATIONS, 2, real)
-    assert upgrade(empty) == 1
-    assert version(empty) == LATEST
+    monkeypatch.setattr(alembic.op, "create_table", real)
+    assert upgrade(empty) == "0001"
+    assert revision(empty) == HEAD
     assert rows(empty) == before
+
+
+def test_alembic_on_the_command_line_upgrades_an_earlier_release(
+    empty: Engine, database_url: str, tmp_path: Path
+) -> None:
+    """`alembic upgrade head`, run from the project root, does what the bot does at start."""
+    url = f"sqlite:///{tmp_path / 'old.db'}" if empty.dialect.name == "sqlite" else database_url
+    old = make_engine(url)
+    try:
+        made_by_release(old, 2)
+        insert_v1_rows(old)
+        before = rows(old)
+        environment = {**os.environ, "DATABASE_URL": url}
+        run = subprocess.run(
+            [sys.executable, "-m", "alembic", "upgrade", "head"],
+            cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=120,
+        )
+        assert run.returncode == 0, run.stderr
+        assert revision(old) == HEAD
+        assert rows(old) == before
+        assert drift(old) == []
+    finally:
+        if old.dialect.name == "sqlite":
+            drop_schema(old)
+        old.dispose()
 
 
 def test_several_processes_upgrading_at_once_migrate_once(
     request: pytest.FixtureRequest, empty: Engine, database_url: str, tmp_path: Path
 ) -> None:
-    """Bots and loaders started together on a version 1 database: one migrates, all carry on."""
+    """Bots and loaders started together on a release 1 database: one migrates, all carry on."""
     url = f"sqlite:///{tmp_path / 'shared.db'}" if empty.dialect.name == "sqlite" else database_url
     first = make_engine(url)
     engines = [make_engine(url) for _ in range(4)]
     try:
         if empty.dialect.name == "sqlite":
             drop_schema(first)
-        upgrade(first, target=1)
+        made_by_release(first, 1)
         insert_v1_rows(first)
         before = rows(first)
         barrier = threading.Barrier(len(engines))
@@ -312,15 +359,13 @@ def test_several_processes_upgrading_at_once_migrate_once(
         for thread in threads:
             thread.join(60)
         assert errors == []
-        assert version(first) == LATEST
+        assert revision(first) == HEAD
         assert rows(first) == before
         with first.connect() as connection:
-            assert connection.execute(text(f"SELECT count(*) FROM {VERSION_TABLE}")).scalar_one() == 1
+            assert connection.execute(text(f"SELECT count(*) FROM {ALEMBIC_TABLE}")).scalar_one() == 1
     finally:
         for engine in engines:
             engine.dispose()
         if first.dialect.name == "sqlite":
             drop_schema(first)
         first.dispose()
-
-
