@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     # page of its coverage still shows them); a file moved within the folder keeps them.
     unload_after_seconds: float = Field(default=600.0, ge=0)
 
+    # A reply Telegram cannot take (an outage) is kept, also across restarts, and sent this long.
+    keep_unsent_seconds: float = Field(default=3600.0, gt=0)
+    # The first wait before sending a failed message again; each further failure doubles it (to 30 s).
+    send_retry_seconds: float = Field(default=1.0, gt=0)
+
     log_level: str = "INFO"
     # WordNet 3.0's database files (Debian's wordnet-base): words of the same meaning.
     wordnet_dir: Path = Path("/usr/share/wordnet")

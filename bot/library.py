@@ -25,8 +25,8 @@ def build_answerer(engine: Engine) -> Answerer:
 class Library:
     """Keeps one index per process and swaps in a new one when any loader changes the data.
 
-    Checking costs one tiny query, at most every `check_every` seconds; the rebuild happens
-    outside the lock's fast path so answers keep flowing from the old index meanwhile.
+    Checking costs one tiny query, at most every `check_every` seconds. While one thread checks
+    or rebuilds, every other answers from the index there is instead of waiting for it.
     """
 
     def __init__(self, engine: Engine, check_every: float = 5.0):
@@ -39,33 +39,45 @@ class Library:
 
     def answerer(self) -> Answerer:
         now = time.monotonic()
+        current = self._answerer
+        if current is not None and now - self._checked_at < self.check_every:
+            return current
+        if current is None:
+            self._lock.acquire()
+        elif not self._lock.acquire(blocking=False):
+            # Another thread is checking or rebuilding: answer from the index there is.
+            return current
+        try:
+            return self._checked(now)
+        finally:
+            self._lock.release()
+
+    def _checked(self, now: float) -> Answerer:
         if self._answerer is not None and now - self._checked_at < self.check_every:
             return self._answerer
-        with self._lock:
-            if self._answerer is not None and now - self._checked_at < self.check_every:
-                return self._answerer
-            try:
-                version = content_version(self.engine)
-            except SQLAlchemyError:
-                if self._answerer is None:
-                    raise
-                # The database is away: keep answering from the index already in memory.
-                log.warning("database unreachable; answering from the last index", exc_info=True)
-                self._checked_at = time.monotonic()
-                return self._answerer
-            if self._answerer is None or version != self._version:
-                started = time.perf_counter()
-                self._answerer = build_answerer(self.engine)
-                self._version = version
-                release_free_memory()  # the replaced index; the new one settled when it was built
-                log.info(
-                    "index built: %d documents, version %d, %.2fs",
-                    len(self._answerer.documents), version, time.perf_counter() - started,
-                )
+        try:
+            version = content_version(self.engine)
+        except SQLAlchemyError:
+            if self._answerer is None:
+                raise
+            # The database is away: keep answering from the index already in memory.
+            log.warning("database unreachable; answering from the last index", exc_info=True)
             self._checked_at = time.monotonic()
             return self._answerer
+        if self._answerer is None or version != self._version:
+            started = time.perf_counter()
+            self._answerer = build_answerer(self.engine)
+            self._version = version
+            release_free_memory()  # the replaced index; the new one settled when it was built
+            log.info(
+                "index built: %d documents, version %d, %.2fs",
+                len(self._answerer.documents), version, time.perf_counter() - started,
+            )
+        self._checked_at = time.monotonic()
+        return self._answerer
 
     def refresh(self) -> None:
-        """Check the database now instead of waiting for the next interval."""
-        self._checked_at = float("-inf")
-        self.answerer()
+        """Check the database now instead of waiting for the next interval (and wait for it)."""
+        with self._lock:
+            self._checked_at = float("-inf")
+            self._checked(time.monotonic())

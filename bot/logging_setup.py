@@ -55,3 +55,5 @@ def configure_logging(level: str = "INFO", secrets: tuple[str, ...] = ()) -> Non
     # httpx logs every request URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # The job scheduler logs every run of every job at INFO.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -1,8 +1,8 @@
-"""SQLModel tables: coverages, their pages, entries and summary points."""
+"""SQLModel tables: coverages, their pages, entries, summary points, quotes, and replies waiting to be sent."""
 
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -103,3 +103,20 @@ class Quote(SQLModel, table=True):
     position: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     direct: bool = True
+
+
+class OutgoingMessage(SQLModel, table=True):
+    """A reply Telegram could not take yet: kept so that neither an outage nor a restart loses
+    it. A process sending a chat's messages holds them under a lease it renews; rows whose lease
+    ran out (their process died) are taken over by another."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Telegram's chat ids need 52 bits.
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    thread_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    # The inline keyboard as Telegram's JSON, if the message has one.
+    keyboard: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    owner: str = Field(default="", max_length=64)
+    lease_until: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from bot.loader.in_child import load_in_child
 from bot.loader.run import RETRY_LATER, LoadReport, coverage_files, load_paths
 from bot.loader.unload import unload_sources
 from bot.models import Page
@@ -33,6 +35,11 @@ class CoverageWatcher:
     folder: Path
     unload_after: float = 600.0
     settle: float = SETTLE_SECONDS
+    # Load in a child process (bot.loader.in_child), for the running bot; a database only this
+    # process can open (SQLite in memory) is loaded in place.
+    in_child: bool = False
+    # Set when the process stops: a load under way is abandoned (what it committed stays).
+    stopping: threading.Event = field(default_factory=threading.Event)
     _seen: dict[Path, tuple[int, int]] = field(default_factory=dict)
     _gone_since: dict[str, float] = field(default_factory=dict)
 
@@ -58,12 +65,19 @@ class CoverageWatcher:
         """Load what changed since the last call; None when nothing did. A file the database
         could not take is tried again next time; a file that cannot be parsed waits for a change."""
         changed = self.changed_files(settle)
-        report = load_paths(self.engine, list(changed)) if changed else None
+        report = self._load(list(changed)) if changed else None
         for outcome in report.outcomes if report else []:
             if not (outcome.status == "failed" and outcome.message.startswith(RETRY_LATER)):
                 self._seen[outcome.path] = changed[outcome.path]
         self._unload_vanished()
         return report
+
+    def _load(self, paths: list[Path]) -> LoadReport:
+        log.info("loading %d new or changed file(s)", len(paths))
+        url = self.engine.url
+        if not self.in_child or (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")):
+            return load_paths(self.engine, paths)
+        return load_in_child(url.render_as_string(hide_password=False), paths, self.stopping)
 
     def reload_all(self) -> LoadReport:
         """Every file again, now (an admin's /reload: whoever asks knows the files are ready)."""

@@ -3,11 +3,16 @@
 import asyncio
 import logging
 import secrets
+import signal
+import threading
+from datetime import timedelta
 from urllib.parse import urlparse
 
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError
 from telegram import BotCommand, Update
+from telegram.request import HTTPXRequest
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -21,33 +26,56 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.db import get_engine
 from bot.library import Library
+from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
 from bot.telegram import guards, handlers
+from bot.telegram.delivery import Delivery
+from bot.telegram.outbox import Outbox
+from bot.telegram.tolerant_bot import UpdateTolerantBot
+from bot.telegram.update_order import PerChatUpdateProcessor
+from bot.telegram.upkeep import CoverageUpkeep, off_loop
 from bot.telegram.guards import QuestionLimiter
 
 log = logging.getLogger(__name__)
 
+TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+
 
 def build_application(settings: Settings, library: Library) -> Application:
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    bot = UpdateTolerantBot(
+        token,
+        base_url=settings.telegram_api_base_url or TELEGRAM_BASE_URL,
+        request=HTTPXRequest(connection_pool_size=32),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+    )
     builder = (
         ApplicationBuilder()
-        .token(token)
-        .rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_max_sends_per_second, max_retries=5))
+        .bot(bot)
         # One slow answer must never hold up another chat; 16 at a time keeps the HTTP pool's
-        # bookkeeping short and the order close to first come, first served.
-        .concurrent_updates(16)
-        .connection_pool_size(32)
+        # bookkeeping short and the order close to first come, first served. One chat's updates
+        # go one after another, so its replies keep the order of its questions.
+        .concurrent_updates(PerChatUpdateProcessor(16))
         .post_init(_post_init)
+        .post_stop(_post_stop)
     )
-    if settings.telegram_api_base_url:
-        builder = builder.base_url(settings.telegram_api_base_url)
     application = builder.build()
     application.bot_data["library"] = library
     application.bot_data["settings"] = settings
     application.bot_data["limiter"] = QuestionLimiter(settings.questions_per_minute)
-    application.bot_data["watcher"] = CoverageWatcher(
-        library.engine, settings.knowledge_dir, unload_after=settings.unload_after_seconds
+    watcher = CoverageWatcher(
+        library.engine, settings.knowledge_dir, unload_after=settings.unload_after_seconds, in_child=True
+    )
+    application.bot_data["watcher"] = watcher
+    application.bot_data["upkeep"] = upkeep = CoverageUpkeep(watcher, library)
+    # Messages go through per-chat queues (bot.telegram.delivery), which also do Telegram's
+    # pacing: a rate limiter inside the bot would pause every chat for one chat's 429.
+    application.bot_data["delivery"] = Delivery(
+        application.bot,
+        Outbox(library.engine),
+        per_second=settings.telegram_max_sends_per_second,
+        keep_for=timedelta(seconds=settings.keep_unsent_seconds),
+        retry_seconds=settings.send_retry_seconds,
     )
 
     # A photo's caption is a question as much as a text is.
@@ -78,9 +106,23 @@ def build_application(settings: Settings, library: Library) -> Application:
     )
     application.add_error_handler(handlers.on_error)
     application.job_queue.run_repeating(
-        handlers.check_coverage, interval=settings.reload_interval_seconds, first=settings.reload_interval_seconds
+        upkeep.job, interval=settings.reload_interval_seconds, first=settings.reload_interval_seconds
     )
+    application.job_queue.run_repeating(_resume_kept, interval=RESUME_SECONDS, first=RESUME_SECONDS)
     return application
+
+
+# Often enough to renew the outbox's leases (bot.telegram.outbox.LEASE) in time.
+RESUME_SECONDS = 20.0
+
+
+async def _resume_kept(context) -> None:
+    await context.bot_data["delivery"].resume()
+
+
+async def _post_stop(application: Application) -> None:
+    await application.bot_data["upkeep"].stop()
+    await application.bot_data["delivery"].stop()
 
 
 async def _post_init(application: Application) -> None:
@@ -91,19 +133,55 @@ async def _post_init(application: Application) -> None:
     # command starts a useful bot; unchanged files cost a hash.
     if not settings.knowledge_dir.exists():
         log.warning("KNOWLEDGE_DIR %s does not exist", settings.knowledge_dir)
-    report = await asyncio.to_thread(watcher.poll)
+    try:
+        report = await off_loop(watcher.poll)
+    except LoadStopped:
+        return
     if report is not None:
         log.info("loaded %s: %s", settings.knowledge_dir, report.summary_line())
         for outcome in report.failed:
             log.error("could not load %s: %s", outcome.path, outcome.message)
-    await asyncio.to_thread(library.answerer)
+    await off_loop(library.answerer)
+    # Replies kept through an outage or the last stop go before anything new.
+    await application.bot_data["delivery"].resume()
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in handlers.COMMANDS])
     log.info("bot @%s ready", application.bot.username)
 
 
+def open_database(settings: Settings) -> Engine | None:
+    """The database, once it can be used: a PostgreSQL server still starting, or a SQLite file
+    another process holds the write lock on, is waited for with back-off, as Telegram is.
+    None if SIGTERM or Ctrl-C came first."""
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGTERM, signal.SIGINT)}
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    delay = 1.0
+    try:
+        while not stop.is_set():
+            try:
+                return get_engine(settings.database_url)
+            except OperationalError as exc:
+                reason = (str(exc.orig or exc).strip().splitlines() or [type(exc).__name__])[0]
+                log.warning("the database at %s cannot be used yet (%s); trying again in %.0f s", where, reason, delay)
+                stop.wait(delay)
+                delay = min(delay * 2, MAX_DATABASE_WAIT_SECONDS)
+        return None
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+MAX_DATABASE_WAIT_SECONDS = 30.0
+
+
 def run(settings: Settings) -> None:
-    library = Library(get_engine(settings.database_url))
+    engine = open_database(settings)
+    if engine is None:
+        log.info("stopped before the database could be used")
+        return
+    library = Library(engine)
     application = build_application(settings, library)
+    stop_signals = _stop_at_once_on_signals(application.bot_data["watcher"])
     if settings.webhook_url:
         secret = settings.webhook_secret_token.get_secret_value() if settings.webhook_secret_token else None
         if not secret:
@@ -119,7 +197,24 @@ def run(settings: Settings) -> None:
             secret_token=secret,
             allowed_updates=Update.ALL_TYPES,
             bootstrap_retries=-1,
+            stop_signals=stop_signals,
         )
     else:
         # Telegram may be unreachable when the bot starts: keep trying instead of giving up.
-        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1, stop_signals=stop_signals)
+
+
+def _stop_at_once_on_signals(watcher: CoverageWatcher) -> None:
+    """SIGTERM, SIGINT and SIGABRT stop the bot as python-telegram-bot's own handlers would,
+    and first tell a load under way to give up, so stopping never waits for it. Returns the
+    `stop_signals` for run_polling: none, these handlers replace its own."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+
+    def stop() -> None:
+        watcher.stopping.set()
+        raise SystemExit(0)
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGABRT):
+        loop.add_signal_handler(sig, stop)
+    return None

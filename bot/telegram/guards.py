@@ -8,6 +8,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.config import Settings
+from bot.telegram.delivery import plain, say
 
 WINDOW_SECONDS = 60.0
 SLOW_DOWN = "You're asking faster than I can keep up with. Please wait a minute and ask again."
@@ -118,7 +119,7 @@ async def limit_questions(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         if update.callback_query is not None:
             await update.callback_query.answer(SLOW_DOWN)
         elif update.effective_message is not None and update.inline_query is None:
-            await update.effective_message.reply_text(SLOW_DOWN)
+            say(context, update.effective_message, plain(SLOW_DOWN))
     elif update.callback_query is not None:
         await update.callback_query.answer()  # the client must not keep spinning
     raise ApplicationHandlerStop

@@ -14,14 +14,16 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, TelegramError, TimedOut
+from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers import Answer, Answerer
 from bot.library import Library
+from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
+from bot.telegram.delivery import SORRY, delivery, outgoing, plain, say
 from bot.telegram.guards import addressed_to_bot, is_admin, settings_of
 from bot.loader.timestamps import display_time
 from bot.telegram.render import answer_blocks, citation_html, more_keyboard, parse_more, split_messages
@@ -33,8 +35,8 @@ MAX_LATEST = 20
 MAX_WHO_CHARS = 200
 LATEST_USAGE = f"Usage: /latest N, where N is a number from 1 to {MAX_LATEST}."
 WHO_USAGE = "Usage: /who NAME [TOPIC], e.g. /who Kuleba sanctions"
+ASK_USAGE = "Usage: /ask QUESTION, e.g. /ask What did Kuleba want from the EU?"
 MAX_INLINE_RESULTS = 10
-SORRY = "Sorry, something went wrong while answering. Please try again in a moment."
 TRY_AGAIN = "The news database is not reachable right now. Please try again in a minute."
 NOT_ADMIN = "Only the bot's administrators can do that."
 UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
@@ -58,37 +60,12 @@ async def current_answerer(context: ContextTypes.DEFAULT_TYPE) -> Answerer:
     return await asyncio.to_thread(library(context).answerer)
 
 
-SEND_ATTEMPTS = 4
-
-
-async def reply_answer(message: Message, answer: Answer) -> None:
+def reply_answer(context: ContextTypes.DEFAULT_TYPE, message: Message, answer: Answer) -> None:
     messages = split_messages(answer_blocks(answer))
     keyboard = more_keyboard(answer.more)
-    for index, text in enumerate(messages):
-        last = index == len(messages) - 1
-        await _send_with_retries(
-            lambda: message.reply_text(
-                text,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                reply_markup=keyboard if last else None,
-                do_quote=False,
-            )
-        )
-
-
-async def _send_with_retries(send) -> None:
-    """A reply worked out while Telegram was briefly away is sent once it is back (flood
-    limits are the rate limiter's business; this is for lost connections)."""
-    for attempt in range(SEND_ATTEMPTS):
-        try:
-            await send()
-            return
-        except (NetworkError, TimedOut) as exc:
-            if isinstance(exc, BadRequest) or attempt == SEND_ATTEMPTS - 1:
-                raise
-            log.warning("sending failed (%s); trying again", exc.__class__.__name__)
-            await asyncio.sleep(2**attempt)
+    delivery(context).send(
+        [outgoing(message, text, keyboard if index == len(messages) - 1 else None) for index, text in enumerate(messages)]
+    )
 
 
 TYPING_AFTER = 0.5  # seconds: quicker answers arrive before "typing…" would be seen
@@ -102,7 +79,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
         return await asyncio.to_thread(answerer.answer, question)
 
     answer = await while_typing(context, message.chat_id, work())
-    await reply_answer(message, answer)
+    reply_answer(context, message, answer)
 
 
 async def while_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, work):
@@ -139,7 +116,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             + "\n".join(f"• {escape(q)}" for q in stats.examples)
             + "\n\nEvery answer cites its entry, time and author. Send /help for all commands."
         )
-    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+    say(context, update.effective_message, text)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -154,7 +131,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         "In a private chat, any message is a question. In groups, mention me or reply to me.\n"
         "Inline: type <code>@{username} kill list</code> in any chat."
     ).replace("{username}", escape(context.bot.username or "bot"))
-    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML)
+    say(context, update.effective_message, text)
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -165,22 +142,22 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except ValueError:
             count = 0
         if count < 1:
-            await update.effective_message.reply_text(LATEST_USAGE)
+            say(context, update.effective_message, plain(LATEST_USAGE))
             return
         count = min(count, MAX_LATEST)
     answerer = await current_answerer(context)
-    await reply_answer(update.effective_message, answerer.latest(count))
+    reply_answer(context, update.effective_message, answerer.latest(count))
 
 
 async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     answerer = await current_answerer(context)
-    await reply_answer(update.effective_message, answerer.key_points())
+    reply_answer(context, update.effective_message, answerer.key_points())
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     question = " ".join(context.args or [])
     if not question.strip():
-        await update.effective_message.reply_text("Usage: /ask QUESTION, e.g. /ask What did Kuleba want from the EU?")
+        say(context, update.effective_message, plain(ASK_USAGE))
         return
     await answer_question(update, context, question)
 
@@ -189,14 +166,14 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/who NAME [TOPIC]: the longest leading run of words that names a speaker is the name."""
     args = context.args or []
     if not args or len(" ".join(args)) > MAX_WHO_CHARS:
-        await update.effective_message.reply_text(WHO_USAGE)
+        say(context, update.effective_message, plain(WHO_USAGE))
         return
     async def work() -> Answer:
         answerer = await current_answerer(context)
         return await asyncio.to_thread(answerer.who_from_words, args)
 
     answer = await while_typing(context, update.effective_message.chat_id, work())
-    await reply_answer(update.effective_message, answer)
+    reply_answer(context, update.effective_message, answer)
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -215,8 +192,8 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     refs = parse_more(query.data or "")
     answerer = await current_answerer(context)
     answer = answerer.resolve(refs)
-    if query.message is not None:
-        await reply_answer(query.message, answer)
+    if isinstance(query.message, Message):
+        reply_answer(context, query.message, answer)
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -256,33 +233,22 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return  # "/start@other_bot": another bot's command
     if message.chat.type != ChatType.PRIVATE and not target:
         return  # in groups, only commands addressed to this bot get the pointer
-    await message.reply_text(UNKNOWN_COMMAND)
+    say(context, message, plain(UNKNOWN_COMMAND))
 
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admins: load new and changed coverage now instead of waiting for the next check."""
     if not is_admin(update, context):
-        await update.effective_message.reply_text(NOT_ADMIN)
+        say(context, update.effective_message, plain(NOT_ADMIN))
         return
     watcher: CoverageWatcher = context.bot_data["watcher"]
-    report = await asyncio.to_thread(watcher.reload_all)
+    try:
+        report = await asyncio.to_thread(watcher.reload_all)
+    except LoadStopped:
+        return  # the bot is stopping
     await asyncio.to_thread(library(context).refresh)
     failures = "".join(f"\n• {escape(o.path.name)}: {escape(o.message)}" for o in report.failed)
-    await update.effective_message.reply_text(
-        f"Reloaded: {escape(report.summary_line())}{failures}", parse_mode=ParseMode.HTML
-    )
-
-
-async def check_coverage(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job: pick up files that appeared or changed in KNOWLEDGE_DIR while the bot runs."""
-    watcher: CoverageWatcher = context.bot_data["watcher"]
-    report = await asyncio.to_thread(watcher.poll)
-    if report is None:
-        return
-    log.info("coverage check: %s", report.summary_line())
-    for outcome in report.failed:
-        log.error("could not load %s: %s", outcome.path, outcome.message)
-    await asyncio.to_thread(library(context).refresh)
+    say(context, update.effective_message, f"Reloaded: {escape(report.summary_line())}{failures}")
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -309,8 +275,5 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("database error while handling an update: %s", context.error.__class__.__name__)
     else:
         log.error("error while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        try:
-            await context.bot.send_message(update.effective_chat.id, TRY_AGAIN if database_down else SORRY)
-        except Exception:  # the apology must never raise from the error handler itself
-            log.warning("could not send the apology", exc_info=True)
+    if isinstance(update, Update) and update.effective_message is not None:
+        say(context, update.effective_message, plain(TRY_AGAIN if database_down else SORRY))

@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import threading
 import time
@@ -31,6 +32,7 @@ from bot.db import make_engine
 from bot.telegram.guards import SLOW_DOWN
 from bot.telegram.handlers import SORRY, TRY_AGAIN
 from tests.support.bot_process import (
+    KNOWLEDGE,
     PESKOV,
     PESKOV_TITLE,
     QUIET,
@@ -151,6 +153,20 @@ def test_http_500_on_get_updates_once(bot: BotProcess) -> None:
     assert bot.alive()
 
 
+def test_an_update_the_bot_cannot_read_is_logged_once_and_skipped(bot: BotProcess) -> None:
+    api = bot.api
+    polls = len([name for name, _ in api.calls if name == "getUpdates"])
+    unreadable = api.push_update({"message": {"message_id": "x", "date": "yesterday", "chat": "nowhere"}})
+    chat = new_chat()
+    (reply,) = bot.converse(chat, PESKOV)  # the next update is answered as usual
+    assert PESKOV_TITLE in visible(reply["text"])
+    time.sleep(1)
+    # Skipped, not fetched again and again.
+    assert len([name for name, _ in api.calls if name == "getUpdates"]) - polls < 10
+    assert bot.log().count(f"skipped update {unreadable}") == 1
+    assert bot.alive()
+
+
 def test_flood_limit_on_send_message_is_waited_out(bot: BotProcess) -> None:
     api, chat = bot.api, new_chat()
     api.fail_next("sendMessage", status=429, retry_after=2)
@@ -161,13 +177,13 @@ def test_flood_limit_on_send_message_is_waited_out(bot: BotProcess) -> None:
     assert len(bot.settle(chat)) == 1
 
 
-def test_send_failure_gives_an_apology_and_a_log_line_without_the_token(bot: BotProcess) -> None:
+def test_a_reply_telegram_refuses_gives_an_apology_and_a_log_line_without_the_token(bot: BotProcess) -> None:
     api, chat = bot.api, new_chat()
-    api.fail_next("sendMessage", status=500, times=4)  # the answer fails on every attempt
+    api.fail_next("sendMessage", status=400, description="Bad Request: message is too long")
     (reply,) = bot.converse(chat, PESKOV)
     assert reply["text"] == SORRY
-    log = bot.wait_log("Internal Server Error")
-    assert "error while handling an update" in log
+    log = bot.wait_log(f"Telegram refused a message to chat {chat}")
+    assert "essage is too long" in log
     assert TOKEN not in log and SECRET not in log
 
 
@@ -247,7 +263,7 @@ def answer_garbage_once(api: FakeBotApi, method: str) -> None:
     api._methods[method.lower()] = (name, garbage_once)
 
 
-def test_a_crash_in_a_handler_gives_an_apology_and_no_traceback_in_the_chat(bot: BotProcess) -> None:
+def test_a_crash_while_sending_gives_an_apology_and_no_traceback_in_the_chat(bot: BotProcess) -> None:
     chat = new_chat()
     log_before = len(bot.log())
     answer_garbage_once(bot.api, "sendMessage")
@@ -257,7 +273,7 @@ def test_a_crash_in_a_handler_gives_an_apology_and_no_traceback_in_the_chat(bot:
     assert apology["text"] == SORRY
     assert_clean(bot.settle(chat))
     log = bot.wait_log("Traceback", after=log_before)[log_before:]
-    assert "error while handling an update" in log
+    assert f"error while sending a message to chat {chat}" in log
     assert TOKEN not in log and SECRET not in log
     # The next question is answered as usual.
     (next_reply,) = bot.converse(new_chat(), PESKOV)
@@ -287,6 +303,58 @@ def test_sigterm_stops_the_bot_within_five_seconds_with_exit_code_0(tmp_path: Pa
             stop_bot(bot)
     assert "Traceback" not in bot.log()
     assert SECRET not in bot.log()
+
+
+def write_big_page(path: Path, megabytes: int = 50) -> int:
+    """A live page of `megabytes` MB: thousands of long entries. Returns how many."""
+    body = " ".join(["Officials said the talks on the border would go on for another week"] * 30)
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("URL: https://example.org/live/a-very-long-story?page=1\n\n")
+        n = 0
+        while out.tell() < megabytes * 1_000_000:
+            n += 1
+            out.write(f"  {n}. Long update {n}published at {9 + n // 60 % 14:02d}:{n % 60:02d} Greenwich Mean Time "
+                      f"21 February 2022\n\n    {body} ({n}).\n\n")
+    return n
+
+
+def test_sigterm_during_the_load_of_a_50_mb_file_stops_within_five_seconds_keeping_what_was_committed(
+    tmp_path: Path,
+) -> None:
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    seed = knowledge / "seed.txt"
+    seed.write_bytes((KNOWLEDGE / "world-europe-60454795_page-28.txt").read_bytes())
+    os.utime(seed, (time.time() - 60, time.time() - 60))  # settled: loaded at start
+    with FakeBotApi(token=TOKEN, username=USERNAME) as api:
+        bot = start_bot(api, tmp_path / "bot", knowledge_dir=knowledge, RELOAD_INTERVAL_SECONDS="1")
+        try:
+            bot.wait_ready()
+            entries = write_big_page(tmp_path / "big.part")
+            started = len(bot.log())
+            (tmp_path / "big.part").rename(knowledge / "big.txt")
+            bot.wait_log("loading 1 new or changed file", after=started)
+            # Answers go on meanwhile, from the index there is.
+            (reply,) = bot.converse(new_chat(), PESKOV)
+            assert PESKOV_TITLE in visible(reply["text"])
+            time.sleep(2)  # well into reading and storing the file
+            bot.proc.send_signal(signal.SIGTERM)
+            try:
+                code = bot.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"still running 5 s after SIGTERM:\n{bot.log()[-2000:]}")
+            assert code == 0, bot.log()[-2000:]
+        finally:
+            stop_bot(bot)
+    engine = make_engine(bot.database_url)
+    try:
+        with engine.connect() as connection:
+            titles = connection.execute(text("SELECT title FROM entry")).scalars().all()
+    finally:
+        engine.dispose()
+    assert PESKOV_TITLE in titles  # what was committed before stays
+    assert sum(t.startswith("Long update") for t in titles) in (0, entries)  # the big file whole or not at all
+    assert "Traceback" not in bot.log()
 
 
 # --- the database going away ------------------------------------------------------------------
@@ -432,20 +500,61 @@ def test_the_database_going_away_and_coming_back(postgres_behind_a_proxy: tuple[
             stop_bot(bot)
 
 
-def test_database_unreachable_at_start_fails_clearly(tmp_path: Path) -> None:
-    """Nothing to answer from: the process exits, saying why, without hanging or leaking."""
+def test_a_database_not_up_at_start_is_waited_for_and_sigterm_still_stops_the_bot(tmp_path: Path) -> None:
+    """Nothing answers at the database's address: the bot says so and keeps trying, without
+    leaking the password, and stops at once when told to."""
     with FakeBotApi(token=TOKEN, username=USERNAME) as api:
         bot = start_bot(api, tmp_path / "bot",
                         database_url="postgresql+psycopg://newsdesk:s3cret-pw@127.0.0.1:1/newsdesk?connect_timeout=3")
         try:
-            code = bot.proc.wait(60)
+            bot.wait_log("cannot be used yet")
+            bot.wait_log("trying again in 2 s")  # a second try, with back-off
+            assert bot.alive()
+            bot.proc.send_signal(signal.SIGTERM)
+            code = bot.proc.wait(5)
         finally:
             stop_bot(bot)
     log = bot.log()
-    assert code != 0
+    assert code == 0
     assert "port 1" in log  # it says where it tried
     assert "s3cret-pw" not in log and SECRET not in log
     assert api.sent_messages() == []
+
+
+def test_postgresql_coming_up_after_the_bot_started(postgres_behind_a_proxy: tuple[str, TcpProxy], tmp_path: Path) -> None:
+    database_url, proxy = postgres_behind_a_proxy
+    proxy.down()
+    with FakeBotApi(token=TOKEN, username=USERNAME) as api:
+        bot = start_bot(api, tmp_path / "bot", database_url=database_url)
+        try:
+            bot.wait_log("cannot be used yet")
+            proxy.up()
+            bot.wait_ready()
+            (reply,) = bot.converse(new_chat(), PESKOV)
+            assert PESKOV_TITLE in visible(reply["text"])
+        finally:
+            stop_bot(bot)
+
+
+def test_a_sqlite_database_locked_by_another_process_at_start_is_waited_for(tmp_path: Path) -> None:
+    """Another process holds the write lock for longer than SQLite's 30 s busy wait."""
+    path = tmp_path / "locked.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    with FakeBotApi(token=TOKEN, username=USERNAME) as api:
+        bot = start_bot(api, tmp_path / "bot", database_url=f"sqlite:///{path}")
+        try:
+            bot.wait_log("cannot be used yet", timeout=90)
+            assert bot.alive()
+            holder.rollback()
+            holder.close()
+            bot.wait_ready()
+            (reply,) = bot.converse(new_chat(), PESKOV)
+            assert PESKOV_TITLE in visible(reply["text"])
+        finally:
+            holder.close()
+            stop_bot(bot)
+    assert "database is locked" in bot.log()
 
 
 # --- last: the token through everything above -------------------------------------------------

@@ -35,7 +35,8 @@ from bot.schema import LEGACY_VERSION_TABLE, current_revision, script_directory,
 V1_TABLES = {"coverage", "page", "entry", "summarypoint", "contentversion"}
 V2_TABLES = V1_TABLES | {"speaker", "quote"}
 V3_TABLES = V2_TABLES | {"entrypage"}
-LATEST_TABLES = V3_TABLES
+V4_TABLES = V3_TABLES | {"outgoingmessage"}
+LATEST_TABLES = V4_TABLES
 TABLES_OF_RELEASE = {1: V1_TABLES, 2: V2_TABLES, 3: V3_TABLES}
 ALEMBIC_TABLE = "alembic_version"
 HEAD = script_directory().get_current_head()

@@ -178,7 +178,8 @@ class FakeBotApi:
         self._chats: dict[Any, Params] = {}
         self._commands: dict[tuple[str, str], list[Any]] = {}
         self._webhook_url = ""
-        self._faults: dict[str, list[tuple[int, str, Params | None]]] = {}
+        # (method, chat id or None for any chat) -> the errors its next calls get
+        self._faults: dict[tuple[str, str | None], list[tuple[int, str, Params | None]]] = {}
         self._delays: dict[str, float] = {}
         self._down = self._closing = False
         self._port = 0
@@ -267,15 +268,22 @@ class FakeBotApi:
         self.stop()
 
     def fail_next(self, method: str, status: int = 429, retry_after: int = 1, times: int = 1,
-                  description: str | None = None) -> None:
-        """Answer the next ``times`` calls of ``method`` with an error instead of handling them."""
+                  description: str | None = None, chat_id: Any = None) -> None:
+        """Answer the next ``times`` calls of ``method`` (to ``chat_id`` only, if given) with an
+        error instead of handling them."""
         parameters = {"retry_after": retry_after} if status == 429 else None
         if description is None:
             description = (f"Too Many Requests: retry after {retry_after}" if status == 429
                            else HTTPStatus(status).phrase)
         fault = (status, description, parameters)
         with self._lock:
-            self._faults.setdefault(method.lower(), []).extend([fault] * times)
+            key = (method.lower(), None if chat_id is None else str(chat_id))
+            self._faults.setdefault(key, []).extend([fault] * times)
+
+    def clear_faults(self) -> None:
+        """Forget every error still waiting to be given."""
+        with self._lock:
+            self._faults.clear()
 
     def set_down(self, down: bool = True) -> None:
         """Simulate an unreachable server: each request's TCP connection is aborted before any
@@ -300,7 +308,7 @@ class FakeBotApi:
         params = await self._read_params(request)
         with self._lock:
             self._calls.append((name, params))
-            faults = self._faults.get(name.lower())
+            faults = self._faults.get((name.lower(), str(params.get("chat_id")))) or self._faults.get((name.lower(), None))
             fault = faults.pop(0) if faults else None
         await asyncio.sleep(self._delays.get(name.lower(), 0))
         if fault:

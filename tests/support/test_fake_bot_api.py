@@ -7,6 +7,7 @@ import html
 import json
 import threading
 import time
+from datetime import timedelta
 import urllib.error
 import urllib.request
 from typing import Any
@@ -15,9 +16,8 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle
 from telegram import InputTextMessageContent, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -107,15 +107,17 @@ def test_inline_query_results_are_recorded(api: FakeBotApi) -> None:
 
 
 @pytest.mark.filterwarnings("ignore:.*retry_after.*timedelta")  # PTB's own int/timedelta notice
-def test_rate_limited_send_is_retried_by_aio_rate_limiter(api: FakeBotApi) -> None:
+def test_a_flood_limit_reaches_the_bot_as_retry_after_and_the_next_send_succeeds(api: FakeBotApi) -> None:
     api.fail_next("sendMessage", status=429, retry_after=1)
 
     async def send():
-        bot = ExtBot(api.token, base_url=api.base_url, rate_limiter=AIORateLimiter(max_retries=3))
-        async with bot:
-            return await bot.send_message(7, "hi")
+        async with ExtBot(api.token, base_url=api.base_url) as bot:
+            with pytest.raises(RetryAfter) as refused:
+                await bot.send_message(7, "hi")
+            return refused.value, await bot.send_message(7, "hi")
 
-    message = asyncio.run(send())
+    refused, message = asyncio.run(send())
+    assert refused.retry_after in (1, timedelta(seconds=1))
     assert (message.text, message.message_id, message.from_user.username) == (
         "hi", 1, "newsdesk_test_bot")
     assert [m for m, _ in api.calls].count("sendMessage") == 2

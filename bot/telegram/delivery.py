@@ -1,0 +1,259 @@
+"""Sending messages: one queue per chat, so that waiting on a chat's flood limit, a 429 or a
+failing connection holds up that chat alone, never another chat or an update handler.
+
+Handlers hand their messages over and return. Each chat's queue is worked by a task of its own,
+in order; it paces itself by Telegram's limits (about 30 messages a second in all, 20 a minute
+in a group), waits out a 429 for its own chat only, and keeps trying through network failures.
+A message that still cannot be sent after a few tries is kept in the outbox table, with the
+rest of its chat's queue, so a restart sends it too; kept messages go out, in order, once
+Telegram answers again, for up to `keep_for`.
+"""
+
+import asyncio
+import logging
+import time
+from collections import deque
+from datetime import timedelta
+from html import escape
+
+from sqlalchemy.exc import SQLAlchemyError
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import ContextTypes
+
+from bot.telegram.outbox import Outbox, Outgoing, now
+
+log = logging.getLogger(__name__)
+
+GROUP_PER_MINUTE = 20
+# Failed attempts (about 1 + 2 + 4 seconds of trying) before a message is kept in the database.
+KEEP_AFTER_FAILURES = 3
+MAX_BACKOFF_SECONDS = 30.0
+SORRY = "Sorry, something went wrong while answering. Please try again in a moment."  # plain: no HTML
+
+
+def delivery(context: ContextTypes.DEFAULT_TYPE) -> "Delivery":
+    return context.bot_data["delivery"]
+
+
+def outgoing(message: Message, html: str, keyboard: InlineKeyboardMarkup | None = None) -> Outgoing:
+    """A message for the chat (and forum topic) `message` came from."""
+    thread = message.message_thread_id if message.is_topic_message else None
+    return Outgoing(message.chat_id, html, thread_id=thread, keyboard=keyboard)
+
+
+def say(context: ContextTypes.DEFAULT_TYPE, message: Message, html: str) -> None:
+    delivery(context).send([outgoing(message, html)])
+
+
+def plain(text: str) -> str:
+    """A fixed reply as Telegram HTML (quotes need no escaping outside attributes)."""
+    return escape(text, quote=False)
+
+
+class Window:
+    """At most `limit` events in any `period` seconds."""
+
+    def __init__(self, limit: int, period: float):
+        self.limit = limit
+        self.period = period
+        self.times: deque[float] = deque()
+
+    def wait(self, moment: float) -> float:
+        while self.times and moment - self.times[0] >= self.period:
+            self.times.popleft()
+        return 0.0 if len(self.times) < self.limit else self.times[0] + self.period - moment
+
+    def idle(self, moment: float) -> bool:
+        return not self.times or moment - self.times[-1] >= self.period
+
+
+def _is_group(chat_id: int) -> bool:
+    return chat_id < 0  # groups, supergroups and channels
+
+
+class Delivery:
+    def __init__(self, bot: Bot, outbox: Outbox | None, *, per_second: float,
+                 keep_for: timedelta = timedelta(hours=1), retry_seconds: float = 1.0):
+        self.bot = bot
+        self.outbox = outbox
+        self.keep_for = keep_for
+        self.retry_seconds = retry_seconds
+        # Telegram counts messages per second; a window of one second allows its usual bursts.
+        self._overall = Window(max(1, round(per_second)), 1.0)
+        self._groups: dict[int, Window] = {}
+        self._queues: dict[int, deque[Outgoing]] = {}
+        self._workers: dict[int, asyncio.Task] = {}
+        self._held: set[int] = set()  # outbox rows this process has in its queues
+
+    # --- handing messages over -------------------------------------------------------------
+
+    def send(self, messages: list[Outgoing]) -> None:
+        """Queue messages for their chats and return at once."""
+        for message in messages:
+            self._queues.setdefault(message.chat_id, deque()).append(message)
+            if message.stored_id is not None:
+                self._held.add(message.stored_id)
+            if message.chat_id not in self._workers:
+                self._workers[message.chat_id] = asyncio.create_task(
+                    self._work(message.chat_id), name=f"send to {message.chat_id}"
+                )
+
+    def pending(self) -> int:
+        return sum(len(queue) for queue in self._queues.values())
+
+    # --- the outbox, across restarts and processes -----------------------------------------
+
+    async def resume(self) -> None:
+        """Send what a stopped or failed process kept; renew the lease on what this one keeps."""
+        if self.outbox is None:
+            return
+        try:
+            if self._held:
+                await asyncio.to_thread(self.outbox.renew)
+            kept = await asyncio.to_thread(self.outbox.take_over, self.keep_for)
+        except SQLAlchemyError as exc:
+            log.warning("could not read the kept replies: %s", exc.__class__.__name__)
+            return
+        fresh = [message for message in kept if message.stored_id not in self._held]
+        if fresh:
+            log.info("sending %d kept replies", len(fresh))
+            self.send(fresh)
+
+    async def stop(self, drain_seconds: float = 2.0) -> None:
+        """Give the queues a moment to empty, then keep whatever is left for the next start."""
+        workers = list(self._workers.values())
+        if workers:
+            await asyncio.wait(workers, timeout=drain_seconds)
+        for task in self._workers.values():
+            task.cancel()
+        await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        left = [message for queue in self._queues.values() for message in queue]
+        if self.outbox is None:
+            if left:
+                log.warning("%d replies were not sent before stopping", len(left))
+            return
+        try:
+            await asyncio.to_thread(self.outbox.keep, left)
+            await asyncio.to_thread(self.outbox.release)
+        except SQLAlchemyError as exc:
+            log.error("%d unsent replies could not be kept: %s", len(left), exc.__class__.__name__)
+            return
+        if left:
+            log.info("kept %d unsent replies for the next start", len(left))
+
+    # --- one chat's queue ------------------------------------------------------------------
+
+    async def _work(self, chat_id: int) -> None:
+        queue = self._queues[chat_id]
+        try:
+            while queue:
+                await self._deliver(queue[0], queue)
+                if queue:
+                    queue.popleft()
+        finally:
+            del self._workers[chat_id]
+            if not queue:
+                del self._queues[chat_id]
+
+    async def _deliver(self, message: Outgoing, queue: deque[Outgoing]) -> None:
+        failures = 0
+        while True:
+            if now() - message.created_at > self.keep_for:
+                log.warning("dropped a reply to chat %s: not sent within %s", message.chat_id, self.keep_for)
+                await self._forget(message)
+                return
+            await self._pace(message.chat_id)
+            try:
+                await self.bot.send_message(
+                    message.chat_id,
+                    message.text,
+                    parse_mode=ParseMode.HTML,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    reply_markup=message.keyboard,
+                    message_thread_id=message.thread_id,
+                )
+            except RetryAfter as exc:
+                # This chat's flood limit: only this chat waits.
+                await asyncio.sleep(_seconds(exc.retry_after))
+            except Forbidden as exc:
+                # Blocked by the user, or removed from the chat: nothing more can go there.
+                log.warning("not allowed to send to chat %s: %s", message.chat_id, exc)
+                for dropped in list(queue):
+                    await self._forget(dropped)
+                queue.clear()
+                return
+            except BadRequest as exc:
+                # Telegram refuses this message for good; the user hears that something went wrong.
+                log.error("Telegram refused a message to chat %s: %s", message.chat_id, exc)
+                await self._apologise_for(message, queue)
+                return
+            except NetworkError as exc:  # lost connections, timeouts, Telegram's 5xx
+                failures += 1
+                log.warning("sending failed (%s); trying again", exc.__class__.__name__)
+                if failures == KEEP_AFTER_FAILURES:
+                    await self._keep(queue)
+                await asyncio.sleep(min(self.retry_seconds * 2 ** (failures - 1), MAX_BACKOFF_SECONDS))
+            except Exception:  # a bug must cost one message, never the chat's queue
+                log.error("error while sending a message to chat %s", message.chat_id, exc_info=True)
+                await self._apologise_for(message, queue)
+                return
+            else:
+                await self._forget(message)
+                return
+
+    async def _apologise_for(self, message: Outgoing, queue: deque[Outgoing]) -> None:
+        await self._forget(message)
+        if message.text != SORRY:
+            queue.insert(1, Outgoing(message.chat_id, SORRY, thread_id=message.thread_id))
+
+    async def _pace(self, chat_id: int) -> None:
+        group = None
+        if _is_group(chat_id):
+            group = self._groups.get(chat_id)
+            if group is None:
+                self._prune_groups()
+                group = self._groups[chat_id] = Window(GROUP_PER_MINUTE, 60.0)
+        while True:
+            moment = time.monotonic()
+            wait = max(self._overall.wait(moment), group.wait(moment) if group else 0.0)
+            if wait <= 0:
+                self._overall.times.append(moment)
+                if group is not None:
+                    group.times.append(moment)
+                return
+            await asyncio.sleep(wait)
+
+    def _prune_groups(self) -> None:
+        if len(self._groups) < 1_000:
+            return
+        moment = time.monotonic()
+        for chat_id in [c for c, window in self._groups.items() if window.idle(moment)]:
+            del self._groups[chat_id]
+
+    async def _keep(self, queue: deque[Outgoing]) -> None:
+        if self.outbox is None:
+            return
+        try:
+            await asyncio.to_thread(self.outbox.keep, list(queue))
+        except SQLAlchemyError as exc:
+            log.error("could not keep unsent replies in the database: %s", exc.__class__.__name__)
+            return
+        self._held.update(m.stored_id for m in queue if m.stored_id is not None)
+        log.warning("kept %d unsent replies to chat %s in the database; still trying", len(queue), queue[0].chat_id)
+
+    async def _forget(self, message: Outgoing) -> None:
+        if self.outbox is None or message.stored_id is None:
+            return
+        stored = message.stored_id
+        try:
+            await asyncio.to_thread(self.outbox.sent, message)
+        except SQLAlchemyError as exc:
+            # The row stays; its lease runs out and it is sent again: a duplicate, never a loss.
+            log.error("could not mark a kept reply as sent: %s", exc.__class__.__name__)
+        self._held.discard(stored)
+
+
+def _seconds(retry_after: int | timedelta) -> float:
+    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)

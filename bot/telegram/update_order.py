@@ -1,0 +1,56 @@
+"""Updates from one chat are handled one after another, in the order they came; updates from
+different chats at the same time.
+
+A chat's replies so arrive in the order of its questions (handlers only queue their replies,
+so waiting for the previous one costs no more than working it out). The chat's turn is taken
+before one of the shared slots: a chat with thirty questions waiting holds one slot, not all.
+"""
+
+import asyncio
+from collections.abc import Awaitable, Hashable
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+
+def _sender(update: object) -> Hashable | None:
+    if not isinstance(update, Update):
+        return None
+    if update.effective_chat is not None:
+        return ("chat", update.effective_chat.id)
+    if update.effective_user is not None:  # inline queries and buttons under inline messages
+        return ("user", update.effective_user.id)
+    return None
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    def __init__(self, max_concurrent_updates: int):
+        super().__init__(max_concurrent_updates)
+        # chat -> (its turn, how many of its updates hold or wait for it)
+        self._turns: dict[Hashable, tuple[asyncio.Lock, int]] = {}
+
+    async def process_update(self, update: object, coroutine: Awaitable) -> None:
+        key = _sender(update)
+        if key is None:
+            await super().process_update(update, coroutine)
+            return
+        lock, users = self._turns.get(key, (asyncio.Lock(), 0))
+        self._turns[key] = (lock, users + 1)
+        try:
+            async with lock:
+                await super().process_update(update, coroutine)
+        finally:
+            lock, users = self._turns[key]
+            if users == 1:
+                del self._turns[key]
+            else:
+                self._turns[key] = (lock, users - 1)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable) -> None:
+        await coroutine
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
