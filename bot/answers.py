@@ -91,6 +91,8 @@ class Answerer:
         self.documents = searcher.index.documents
         self._by_ref = {_ref(doc): i for i, doc in enumerate(self.documents)}
         self.authors = Authors(self.documents)
+        # Entries are numbered as they are loaded: the highest number this index holds.
+        self.newest_entry_id = max((d.row_id for d in self.documents if d.kind == "entry"), default=0)
 
     def stats(self) -> Stats:
         entries = [self.documents[d] for d in self.searcher.newest]
@@ -158,6 +160,39 @@ class Answerer:
         citations = [self._cite(doc, weights, answer_in) for doc in docs[:limit]]
         lead = "Here is what the coverage says:" if intent.kind == "topic" else "Here is what was published then:"
         return Answer(question, intent.kind, lead, citations, [_ref(self.documents[d]) for d in docs[limit:]])
+
+    def followed(self, topic: str, entry_ids: list[int]) -> list[Citation]:
+        """Of these entries, those a chat following `topic` gets (all of them for no topic), in
+        the order given, each with the sentences about the topic, or its lead. An entry
+        matches as it would for a question about the topic; a person's name also matches
+        the entries quoting them."""
+        docs = [self._by_ref[f"e{i}"] for i in entry_ids if f"e{i}" in self._by_ref]
+        if not topic.strip():
+            return [self._cite(doc) for doc in docs]
+        speaker = self.quotes.speaker(topic)
+        quoting = {quote.entry_id for quote in speaker.quotes} if speaker else set()
+        matching = set(self.searcher.matching(topic, docs))
+        query = self.searcher.index.query_terms(topic)
+        weights = {item.term: self.searcher.index.idf_of(item.term) * item.weight for item in query}
+        return [self._cite(doc, weights) for doc in docs if doc in matching or self.documents[doc].row_id in quoting]
+
+    def entries_after(self, entry_id: int, limit: int) -> Answer:
+        """/new: entries loaded after `entry_id`, newest first."""
+        docs = [d for d in self.searcher.newest if self.documents[d].row_id > entry_id]
+        citations = [self._cite(doc) for doc in docs[:limit]]
+        return Answer("/new", "latest", "New since you last looked:", citations,
+                      [_ref(self.documents[d]) for d in docs[limit:limit + MAX_RESULTS]])
+
+    def more_on(self, ref: str) -> Answer:
+        """What else the coverage says about an entry's subject ("More on this" under a push)."""
+        doc = self._by_ref.get(ref)
+        if doc is None:
+            return Answer("", "more", "That entry is no longer in the coverage.", [])
+        title = self.documents[doc].title
+        found = self.answer(title, limit=MAX_CITATIONS + 1)
+        citations = [c for c in found.citations if c.ref != ref][:MAX_CITATIONS]
+        lead = "More on this:" if citations else "Nothing more on this in the coverage yet."
+        return Answer(title, "more", lead, citations, found.more)
 
     def latest(self, count: int = 5, question: str = "/latest", more: int = 0) -> Answer:
         docs = self.searcher.latest(count + more)

@@ -82,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="run the Telegram bot (long polling, or a webhook if WEBHOOK_URL is set)")
     run.set_defaults(handler=_run)
+
+    push = commands.add_parser("push", help="only push new entries to the chats following them (no questions)")
+    push.set_defaults(handler=_push)
     return parser
 
 
@@ -219,7 +222,13 @@ NO_TOKEN = (
 )
 
 
-def _run(args: argparse.Namespace) -> int:
+def _push(args: argparse.Namespace) -> int:
+    from bot.following.process import run
+
+    return _run(args, run)
+
+
+def _run(args: argparse.Namespace, main=None) -> int:
     settings = get_settings()
     if settings.telegram_bot_token is None:
         print(NO_TOKEN, file=sys.stderr)
@@ -236,7 +245,7 @@ def _run(args: argparse.Namespace) -> int:
 
     configure_logging(settings.log_level, secrets=(settings.telegram_bot_token.get_secret_value(),))
     try:
-        run(settings)
+        (main or run)(settings)
     except InvalidToken:
         # python-telegram-bot's own message repeats the token: never let it reach the terminal.
         print("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather (/token) and try again.", file=sys.stderr)

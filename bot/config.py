@@ -46,6 +46,15 @@ class Settings(BaseSettings):
     # The first wait before sending a failed message again; each further failure doubles it (to 30 s).
     send_retry_seconds: float = Field(default=1.0, gt=0)
 
+    # Push new entries to the chats following them (`python -m bot push` does only that).
+    push_enabled: bool = True
+    # How often new entries are matched to follows and due pushes sent.
+    push_interval_seconds: float = Field(default=1.0, gt=0)
+    # A chat's pushes wait for this long a lull, so entries landing together go in one message...
+    push_quiet_seconds: float = Field(default=10.0, ge=0)
+    # ...but never longer than this.
+    push_longest_seconds: float = Field(default=60.0, ge=0)
+
     log_level: str = "INFO"
     # WordNet 3.0's database files (Debian's wordnet-base): words of the same meaning.
     wordnet_dir: Path = Path("/usr/share/wordnet")

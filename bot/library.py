@@ -76,6 +76,11 @@ class Library:
         self._checked_at = time.monotonic()
         return self._answerer
 
+    @property
+    def version(self) -> int:
+        """The content version the current index was built from."""
+        return self._version
+
     def refresh(self) -> None:
         """Check the database now instead of waiting for the next interval (and wait for it)."""
         with self._lock:

@@ -120,3 +120,49 @@ class OutgoingMessage(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
     owner: str = Field(default="", max_length=64)
     lease_until: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+
+
+class Follow(SQLModel, table=True):
+    """A chat following a coverage's new entries: all of them, or those about a topic."""
+
+    __table_args__ = (UniqueConstraint("chat_id", "thread_id", "topic"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    # The forum topic /follow was sent in; 0 for none (a NULL would not count as equal in the
+    # unique constraint).
+    thread_id: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    topic: str = Field(default="", max_length=200)  # "" follows everything
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    # Entries are numbered as they are loaded: those above this one are new to the follow.
+    after_entry: int = 0
+
+
+class Push(SQLModel, table=True):
+    """One entry for one chat: at most one row, so it is sent at most once, whichever process
+    sends it. Rows are claimed for a while before sending; several entries for one chat that
+    land together go out in one message, and their rows share its message id."""
+
+    __table_args__ = (UniqueConstraint("chat_id", "entry_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False, index=True))
+    thread_id: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    # No foreign keys: a follow or an entry may go while its pushes are still recorded.
+    follow_id: int = Field(index=True)
+    entry_id: int = Field(index=True)
+    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False, index=True))
+    claimed_by: str = Field(default="", max_length=64)
+    claimed_until: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=True, index=True))
+    message_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    # What the message showed of the entry, to tell when the page changed it.
+    digest: str = Field(default="", max_length=64)
+
+
+class ChatSeen(SQLModel, table=True):
+    """The newest entry a chat was shown by /new, /latest or a push: what /new starts after."""
+
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    entry_id: int = 0
+    seen_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -124,6 +124,20 @@ class Searcher:
         related = [hit for hit in hits if hit not in answering]
         return Ranking(answering, query, abstained=not answering, related=related, want=want)
 
+    def matching(self, topic: str, docs: list[int]) -> list[int]:
+        """Of `docs`, those a question about `topic` would cite: the same words, the same share
+        of the question found and the same "says what is asked" check, each document judged
+        on its own (a followed topic has no best document to be measured against)."""
+        query = self.index.query_terms(topic)
+        if not query or not docs:
+            return []
+        scores = self.index.score(query)
+        return [
+            doc for doc in docs
+            if scores[doc] > 0 and self.index.coverage(query, doc, frozenset()) >= MIN_COVERAGE
+            and self.answers(query, doc, None)
+        ]
+
     def answers(self, query: list[QueryTerm], doc: int, want: Wanted | None) -> bool:
         """Whether the document says what the question asks, not only whom or what it is about.
 

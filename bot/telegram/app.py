@@ -28,9 +28,11 @@ from bot.db import get_engine
 from bot.library import Library
 from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
-from bot.telegram import guards, handlers
+from bot.following.pusher import Pusher, push_timing
+from bot.telegram import follow_handlers, guards, handlers
 from bot.telegram.delivery import Delivery
 from bot.telegram.outbox import Outbox
+from bot.telegram.render import ABOUT_PREFIX, UNFOLLOW_PREFIX
 from bot.telegram.tolerant_bot import UpdateTolerantBot
 from bot.telegram.update_order import PerChatUpdateProcessor
 from bot.telegram.upkeep import CoverageUpkeep, off_loop
@@ -70,7 +72,7 @@ def build_application(settings: Settings, library: Library) -> Application:
     application.bot_data["upkeep"] = upkeep = CoverageUpkeep(watcher, library)
     # Messages go through per-chat queues (bot.telegram.delivery), which also do Telegram's
     # pacing: a rate limiter inside the bot would pause every chat for one chat's 429.
-    application.bot_data["delivery"] = Delivery(
+    application.bot_data["delivery"] = delivery = Delivery(
         application.bot,
         Outbox(library.engine),
         per_second=settings.telegram_max_sends_per_second,
@@ -97,7 +99,13 @@ def build_application(settings: Settings, library: Library) -> Application:
             CommandHandler("ask", handlers.ask, filters=anywhere),
             CommandHandler("who", handlers.who, filters=anywhere),
             CommandHandler("reload", handlers.reload_command, filters=anywhere),
+            CommandHandler("follow", follow_handlers.follow, filters=anywhere),
+            CommandHandler("following", follow_handlers.following, filters=anywhere),
+            CommandHandler("unfollow", follow_handlers.unfollow, filters=anywhere),
+            CommandHandler("new", follow_handlers.new, filters=anywhere),
             CallbackQueryHandler(handlers.more, pattern=r"^more:"),
+            CallbackQueryHandler(follow_handlers.unfollow_button, pattern=rf"^{UNFOLLOW_PREFIX}"),
+            CallbackQueryHandler(follow_handlers.about_button, pattern=rf"^{ABOUT_PREFIX}e\d+$"),
             CallbackQueryHandler(handlers.stale_button),
             InlineQueryHandler(handlers.inline_query),
             MessageHandler(private_text | group_text, handlers.text_message),
@@ -109,6 +117,8 @@ def build_application(settings: Settings, library: Library) -> Application:
         upkeep.job, interval=settings.reload_interval_seconds, first=settings.reload_interval_seconds
     )
     application.job_queue.run_repeating(_resume_kept, interval=RESUME_SECONDS, first=RESUME_SECONDS)
+    if settings.push_enabled:
+        application.bot_data["pusher"] = Pusher(library, delivery, push_timing(settings))
     return application
 
 
@@ -121,6 +131,11 @@ async def _resume_kept(context) -> None:
 
 
 async def _post_stop(application: Application) -> None:
+    pushing = application.bot_data.get("pushing")
+    if pushing is not None:
+        stopping, task = pushing
+        stopping.set()
+        await task
     await application.bot_data["upkeep"].stop()
     await application.bot_data["delivery"].stop()
 
@@ -145,6 +160,11 @@ async def _post_init(application: Application) -> None:
     # Replies kept through an outage or the last stop go before anything new.
     await application.bot_data["delivery"].resume()
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in handlers.COMMANDS])
+    pusher: Pusher | None = application.bot_data.get("pusher")
+    if pusher is not None:
+        stopping = asyncio.Event()
+        task = asyncio.create_task(pusher.run(settings.push_interval_seconds, stopping), name="pushing")
+        application.bot_data["pushing"] = (stopping, task)
     log.info("bot @%s ready", application.bot.username)
 
 

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from html import escape
 
@@ -27,6 +28,7 @@ from bot.telegram.outbox import Outbox, Outgoing, now
 log = logging.getLogger(__name__)
 
 GROUP_PER_MINUTE = 20
+PUSH_SHARE = 0.8
 # Failed attempts (about 1 + 2 + 4 seconds of trying) before a message is kept in the database.
 KEEP_AFTER_FAILURES = 3
 MAX_BACKOFF_SECONDS = 30.0
@@ -83,6 +85,12 @@ class Delivery:
         # Telegram counts messages per second; a window of one second allows its usual bursts.
         self._overall = Window(max(1, round(per_second)), 1.0)
         self._groups: dict[int, Window] = {}
+        self._push_chats: dict[int, Window] = {}
+        self._replies_waiting = 0
+        # Pushes may fill this much of each second; the rest is kept for replies.
+        self._push_share = max(1, int(self._overall.limit * PUSH_SHARE))
+        # Called when a chat refuses the bot (blocked, removed): its follows can go.
+        self.on_forbidden: Callable[[int], Awaitable[None]] | None = None
         self._queues: dict[int, deque[Outgoing]] = {}
         self._workers: dict[int, asyncio.Task] = {}
         self._held: set[int] = set()  # outbox rows this process has in its queues
@@ -92,7 +100,16 @@ class Delivery:
     def send(self, messages: list[Outgoing]) -> None:
         """Queue messages for their chats and return at once."""
         for message in messages:
-            self._queues.setdefault(message.chat_id, deque()).append(message)
+            queue = self._queues.setdefault(message.chat_id, deque())
+            if message.push:
+                queue.append(message)
+            else:
+                # A reply goes before the chat's pushes still waiting (not before one being sent).
+                waiting_push = next((i for i in range(1, len(queue)) if queue[i].push), None)
+                if waiting_push is None:
+                    queue.append(message)
+                else:
+                    queue.insert(waiting_push, message)
             if message.stored_id is not None:
                 self._held.add(message.stored_id)
             if message.chat_id not in self._workers:
@@ -164,16 +181,9 @@ class Delivery:
                 log.warning("dropped a reply to chat %s: not sent within %s", message.chat_id, self.keep_for)
                 await self._forget(message)
                 return
-            await self._pace(message.chat_id)
+            await self._pace(message.chat_id, message.push)
             try:
-                await self.bot.send_message(
-                    message.chat_id,
-                    message.text,
-                    parse_mode=ParseMode.HTML,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
-                    reply_markup=message.keyboard,
-                    message_thread_id=message.thread_id,
-                )
+                sent_id = await self._send(message)
             except RetryAfter as exc:
                 # This chat's flood limit: only this chat waits.
                 await asyncio.sleep(_seconds(exc.retry_after))
@@ -182,55 +192,93 @@ class Delivery:
                 log.warning("not allowed to send to chat %s: %s", message.chat_id, exc)
                 for dropped in list(queue):
                     await self._forget(dropped)
+                    await _done(dropped, None)
                 queue.clear()
+                if self.on_forbidden is not None:
+                    await self.on_forbidden(message.chat_id)
                 return
             except BadRequest as exc:
+                if message.edit_message_id is not None and "not modified" in str(exc).lower():
+                    await _done(message, message.edit_message_id)
+                    return
                 # Telegram refuses this message for good; the user hears that something went wrong.
                 log.error("Telegram refused a message to chat %s: %s", message.chat_id, exc)
-                await self._apologise_for(message, queue)
+                if message.push:
+                    await _done(message, None)
+                else:
+                    await self._apologise_for(message, queue)
                 return
             except NetworkError as exc:  # lost connections, timeouts, Telegram's 5xx
                 failures += 1
                 log.warning("sending failed (%s); trying again", exc.__class__.__name__)
                 if failures == KEEP_AFTER_FAILURES:
+                    if message.push:
+                        # A push has its own row: it is claimed again later, not held here.
+                        await _done(message, None)
+                        return
                     await self._keep(queue)
                 await asyncio.sleep(min(self.retry_seconds * 2 ** (failures - 1), MAX_BACKOFF_SECONDS))
             except Exception:  # a bug must cost one message, never the chat's queue
                 log.error("error while sending a message to chat %s", message.chat_id, exc_info=True)
-                await self._apologise_for(message, queue)
+                if message.push:
+                    await _done(message, None)
+                else:
+                    await self._apologise_for(message, queue)
                 return
             else:
                 await self._forget(message)
+                await _done(message, sent_id)
                 return
+
+    async def _send(self, message: Outgoing) -> int:
+        common = {"parse_mode": ParseMode.HTML, "link_preview_options": LinkPreviewOptions(is_disabled=True),
+                  "reply_markup": message.keyboard}
+        if message.edit_message_id is not None:
+            await self.bot.edit_message_text(message.text, chat_id=message.chat_id,
+                                             message_id=message.edit_message_id, **common)
+            return message.edit_message_id
+        sent = await self.bot.send_message(message.chat_id, message.text, message_thread_id=message.thread_id, **common)
+        return sent.message_id
 
     async def _apologise_for(self, message: Outgoing, queue: deque[Outgoing]) -> None:
         await self._forget(message)
         if message.text != SORRY:
             queue.insert(1, Outgoing(message.chat_id, SORRY, thread_id=message.thread_id))
 
-    async def _pace(self, chat_id: int) -> None:
-        group = None
+    async def _pace(self, chat_id: int, push: bool = False) -> None:
+        """Wait for a slot under Telegram's limits. Replies first: a push waits while any reply
+        does, leaves part of each second to replies, and goes at most once a second per chat."""
+        windows = [self._overall]
         if _is_group(chat_id):
-            group = self._groups.get(chat_id)
-            if group is None:
-                self._prune_groups()
-                group = self._groups[chat_id] = Window(GROUP_PER_MINUTE, 60.0)
-        while True:
-            moment = time.monotonic()
-            wait = max(self._overall.wait(moment), group.wait(moment) if group else 0.0)
-            if wait <= 0:
-                self._overall.times.append(moment)
-                if group is not None:
-                    group.times.append(moment)
-                return
-            await asyncio.sleep(wait)
+            windows.append(self._window(self._groups, chat_id, GROUP_PER_MINUTE, 60.0))
+        if push:
+            windows.append(self._window(self._push_chats, chat_id, 1, 1.0))
+        else:
+            self._replies_waiting += 1
+        try:
+            while True:
+                moment = time.monotonic()
+                wait = max(window.wait(moment) for window in windows)
+                if push and wait <= 0 and (self._replies_waiting or len(self._overall.times) >= self._push_share):
+                    wait = 0.05
+                if wait <= 0:
+                    for window in windows:
+                        window.times.append(moment)
+                    return
+                await asyncio.sleep(wait)
+        finally:
+            if not push:
+                self._replies_waiting -= 1
 
-    def _prune_groups(self) -> None:
-        if len(self._groups) < 1_000:
-            return
-        moment = time.monotonic()
-        for chat_id in [c for c, window in self._groups.items() if window.idle(moment)]:
-            del self._groups[chat_id]
+    def _window(self, windows: dict[int, Window], chat_id: int, limit: int, period: float) -> Window:
+        window = windows.get(chat_id)
+        if window is None:
+            if len(windows) >= 1_000:
+                moment = time.monotonic()
+                for idle in [c for c, w in windows.items() if w.idle(moment)]:
+                    del windows[idle]
+            window = windows[chat_id] = Window(limit, period)
+        return window
 
     async def _keep(self, queue: deque[Outgoing]) -> None:
         if self.outbox is None:
@@ -253,6 +301,15 @@ class Delivery:
             # The row stays; its lease runs out and it is sent again: a duplicate, never a loss.
             log.error("could not mark a kept reply as sent: %s", exc.__class__.__name__)
         self._held.discard(stored)
+
+
+async def _done(message: Outgoing, sent_id: int | None) -> None:
+    if message.on_done is None:
+        return
+    try:
+        await message.on_done(sent_id)
+    except Exception:  # the message is out; what records it must not stop the queue
+        log.error("could not record a sent push to chat %s", message.chat_id, exc_info=True)
 
 
 def _seconds(retry_after: int | timedelta) -> float:

@@ -20,12 +20,14 @@ from telegram.ext import ContextTypes
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers import Answer, Answerer
+from bot.following import store
 from bot.library import Library
 from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
 from bot.telegram.delivery import SORRY, delivery, outgoing, plain, say
 from bot.telegram.guards import addressed_to_bot, is_admin, settings_of
 from bot.loader.timestamps import display_time
+from bot.telegram.upkeep import off_loop
 from bot.telegram.render import answer_blocks, citation_html, more_keyboard, parse_more, split_messages
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,10 @@ COMMANDS = [
     ("summary", "The key points of the coverage"),
     ("ask", "Ask a question: /ask What did Peskov say?"),
     ("who", "Who said what: /who Kuleba sanctions"),
+    ("follow", "Follow new entries: /follow Mariupol"),
+    ("following", "What this chat follows"),
+    ("unfollow", "Stop following: /unfollow 1"),
+    ("new", "What is new since you last looked"),
 ]
 
 
@@ -126,6 +132,10 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         "/summary — the key points of the coverage\n"
         "/ask QUESTION — e.g. <code>/ask What did Peskov say about the summit?</code>\n"
         "/who NAME [TOPIC] — who said what, e.g. <code>/who Kuleba sanctions</code>\n"
+        "/follow [TOPIC] — new entries sent here as they are published: all of them, or those about "
+        "a topic, e.g. <code>/follow Mariupol</code>\n"
+        "/following — what this chat follows; /unfollow N or /unfollow all to stop\n"
+        "/new — what is new since you last looked\n"
         "/start — what I cover\n"
         "/help — this list\n\n"
         "In a private chat, any message is a question. In groups, mention me or reply to me.\n"
@@ -147,6 +157,20 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         count = min(count, MAX_LATEST)
     answerer = await current_answerer(context)
     reply_answer(context, update.effective_message, answerer.latest(count))
+    remember_seen(context, update.effective_message.chat_id, answerer.newest_entry_id)
+
+
+def remember_seen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, entry_id: int) -> None:
+    """Note in the background what the chat has now seen, for /new: a reply never waits on a write."""
+    engine = library(context).engine
+
+    async def note() -> None:
+        try:
+            await off_loop(lambda: store.mark_seen(engine, chat_id, entry_id))
+        except Exception as exc:  # /new may then show a little more than it should: no harm
+            log.warning("could not note what chat %s has seen: %s", chat_id, exc.__class__.__name__)
+
+    asyncio.ensure_future(note())
 
 
 async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

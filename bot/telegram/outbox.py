@@ -8,6 +8,7 @@ looks. A clean shutdown hands its rows back at once by ending their lease.
 import json
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -31,7 +32,8 @@ def now() -> datetime:
 
 @dataclass
 class Outgoing:
-    """One message on its way to a chat."""
+    """One message on its way to a chat: a reply, or a push (which has rows of its own in the
+    push table, and so is never kept here)."""
 
     chat_id: int
     text: str  # Telegram HTML
@@ -39,6 +41,10 @@ class Outgoing:
     keyboard: InlineKeyboardMarkup | None = None
     created_at: datetime = field(default_factory=now)
     stored_id: int | None = None  # its row in the outbox, once it had to be kept
+    push: bool = False
+    edit_message_id: int | None = None  # edit this message of the chat instead of sending one
+    # Called with the sent message's id; or with None when the push was given up for now.
+    on_done: Callable[[int | None], Awaitable[None]] | None = None
 
 
 class Outbox:
@@ -50,7 +56,7 @@ class Outbox:
 
     def keep(self, messages: list[Outgoing]) -> None:
         """Store messages not stored yet, in their order, leased to this process."""
-        fresh = [m for m in messages if m.stored_id is None]
+        fresh = [m for m in messages if m.stored_id is None and not m.push]
         if not fresh:
             return
         until = now() + LEASE

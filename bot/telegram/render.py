@@ -1,6 +1,7 @@
 """Answers as Telegram HTML messages: escaped, linked, and split to fit Telegram's limits."""
 
 import re
+from dataclasses import replace
 from html import escape, unescape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,6 +13,11 @@ from bot.retrieval.excerpt import quoted
 MAX_MESSAGE = 4096
 MAX_CALLBACK_DATA = 64
 MORE_PREFIX = "more:"
+UNFOLLOW_PREFIX = "unfollow:"
+ABOUT_PREFIX = "about:"
+PUSH_ENTRIES = 5  # at most this many entries in one pushed message; the rest are behind /new
+PUSH_SENTENCES = 2
+BUTTON_TOPIC_CHARS = 32
 
 
 def _one_line(text: str) -> str:
@@ -126,3 +132,46 @@ def parse_more(data: str) -> list[str]:
     if not data.startswith(MORE_PREFIX):
         return []
     return [ref for ref in data[len(MORE_PREFIX):].split(",") if ref[:1] in ("e", "s") and ref[1:].isdigit()]
+
+
+def push_message(topic: str, follow_id: int, citations: list[Citation]) -> tuple[str, InlineKeyboardMarkup, int]:
+    """New entries for a follow as one message, with its buttons; and how many entries it shows."""
+    if topic:
+        lead = f"New on <b>{escape(_one_line(topic))}</b>:"
+    else:
+        lead = f"New in <b>{escape(_one_line(citations[0].coverage_title or 'the coverage'))}</b>:"
+    text, shown = lead, 0
+    for citation in citations[:PUSH_ENTRIES]:
+        block = citation_html(replace(citation, excerpt=citation.excerpt[:PUSH_SENTENCES]))
+        rest = len(citations) - shown - 1
+        tail = f"\n\n…and {rest} more: /new" if rest else ""
+        if len(f"{text}\n\n{block}{tail}") > MAX_MESSAGE:
+            break
+        text, shown = f"{text}\n\n{block}", shown + 1
+    if shown == 0:  # one entry too long for a message on its own
+        text, shown = split_messages([lead, citation_html(citations[0])])[0], 1
+    if len(citations) > shown:
+        text += f"\n\n…and {len(citations) - shown} more: /new"
+    label = _one_line(topic) if topic else "this coverage"
+    if len(label) > BUTTON_TOPIC_CHARS:
+        label = label[: BUTTON_TOPIC_CHARS - 1] + "…"
+    keyboard = InlineKeyboardMarkup([
+        [InlineKeyboardButton(f"Unfollow {label}", callback_data=f"{UNFOLLOW_PREFIX}{follow_id}")],
+        [InlineKeyboardButton("More on this", callback_data=f"{ABOUT_PREFIX}{citations[0].ref}")],
+    ])
+    return text, keyboard, shown
+
+
+def parse_id(data: str, prefix: str) -> int | None:
+    """The number a button of ours carries after `prefix` ("unfollow:12"), or None."""
+    rest = data[len(prefix):] if data.startswith(prefix) else ""
+    return int(rest) if rest.isdigit() and len(rest) < 19 else None
+
+
+def follows_html(topics: list[str]) -> str:
+    if not topics:
+        return "This chat follows nothing yet. Send /follow for every new entry, or /follow TOPIC."
+    lines = ["This chat follows:"]
+    lines += [f"{n}. {escape(_one_line(t)) if t else 'every new entry'}" for n, t in enumerate(topics, start=1)]
+    lines.append("Stop one with /unfollow N, or all with /unfollow all.")
+    return "\n".join(lines)

@@ -178,6 +178,7 @@ class FakeBotApi:
         self._chats: dict[Any, Params] = {}
         self._commands: dict[tuple[str, str], list[Any]] = {}
         self._webhook_url = ""
+        self._admins: dict[str, set[int]] = {}  # chat id -> its administrators' user ids
         # (method, chat id or None for any chat) -> the errors its next calls get
         self._faults: dict[tuple[str, str | None], list[tuple[int, str, Params | None]]] = {}
         self._delays: dict[str, float] = {}
@@ -199,6 +200,7 @@ class FakeBotApi:
             "setMyCommands": self._set_my_commands,
             "getMyCommands": lambda p: self._commands.get(self._scope(p), []),
             "deleteMyCommands": lambda p: self._commands.pop(self._scope(p), None) or True,
+            "getChatMember": self._get_chat_member,
         }
         for name in "answerCallbackQuery answerInlineQuery sendChatAction close logOut".split():
             methods[name] = lambda p: True
@@ -465,6 +467,18 @@ class FakeBotApi:
             self._messages[key], self._renderings[key] = new, self._rendering(p)
         return new
 
+    def set_admins(self, chat_id: int, user_ids: set[int]) -> None:
+        """Who getChatMember reports as the chat's administrators (the creator) from now on."""
+        with self._lock:
+            self._admins[str(chat_id)] = set(user_ids)
+
+    def _get_chat_member(self, p: Params) -> Params:
+        user_id = int(p.get("user_id") or 0)
+        with self._lock:
+            admin = user_id in self._admins.get(str(p.get("chat_id")), set())
+        user = self._user(user_id, f"user{user_id}", "Member")
+        return {"status": "creator", "user": user, "is_anonymous": False} if admin else {"status": "member", "user": user}
+
     def push_update(self, update: Params) -> int:
         """Queue a raw update for getUpdates; assigns ``update_id`` when missing."""
         with self._lock:
@@ -493,7 +507,7 @@ class FakeBotApi:
     def send_text(self, chat_id: int, text: str, *, user_id: int | None = None,
                   chat_type: str = "private", username: str = "tester", first_name: str = "Tess",
                   entities: list[Params] | None = None,
-                  reply_to_message: Params | None = None) -> int:
+                  reply_to_message: Params | None = None, thread_id: int | None = None) -> int:
         """Simulate a user writing ``text`` in ``chat_id``; returns the update_id.
 
         ``user_id`` defaults to ``chat_id`` in private chats (as in Telegram), else
@@ -514,6 +528,9 @@ class FakeBotApi:
             message["entities"] = entities
         if reply_to_message is not None:
             message["reply_to_message"] = reply_to_message
+        if thread_id is not None:  # a forum topic's thread
+            chat["is_forum"] = True
+            message |= {"message_thread_id": thread_id, "is_topic_message": True}
         return self.push_update({"message": message})
 
     def send_callback_query(self, chat_id: int, message_id: int, data: str, *,

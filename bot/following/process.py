@@ -1,0 +1,70 @@
+"""`python -m bot push`: a process that only pushes new entries to the chats following them,
+so delivery can be scaled apart from answering; any number may run on one database."""
+
+import asyncio
+import logging
+import signal
+from datetime import timedelta
+
+from telegram.error import InvalidToken, NetworkError
+from telegram.request import HTTPXRequest
+
+from bot.config import Settings
+from bot.following.pusher import Pusher, push_timing
+from bot.library import Library
+from bot.telegram.app import TELEGRAM_BASE_URL, open_database
+from bot.telegram.delivery import Delivery
+from bot.telegram.outbox import Outbox
+from bot.telegram.tolerant_bot import UpdateTolerantBot
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF_SECONDS = 30.0
+
+
+def run(settings: Settings) -> None:
+    engine = open_database(settings)
+    if engine is None:
+        return
+    asyncio.run(_push(settings, Library(engine)))
+
+
+async def _push(settings: Settings, library: Library) -> None:
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
+    bot = UpdateTolerantBot(token, base_url=settings.telegram_api_base_url or TELEGRAM_BASE_URL,
+                            request=HTTPXRequest(connection_pool_size=32))
+    if not await _reach_telegram(bot, stopping):
+        return
+    delivery = Delivery(bot, Outbox(library.engine), per_second=settings.telegram_max_sends_per_second,
+                        keep_for=timedelta(seconds=settings.keep_unsent_seconds),
+                        retry_seconds=settings.send_retry_seconds)
+    pusher = Pusher(library, delivery, push_timing(settings))
+    log.info("pushing new entries for @%s", bot.username)
+    try:
+        await pusher.run(settings.push_interval_seconds, stopping)
+    finally:
+        await delivery.stop()
+        await bot.shutdown()
+    log.info("stopped pushing")
+
+
+async def _reach_telegram(bot: UpdateTolerantBot, stopping: asyncio.Event) -> bool:
+    """Telegram may be unreachable when the process starts: keep trying, as the bot does."""
+    delay = 1.0
+    while not stopping.is_set():
+        try:
+            await bot.initialize()
+            return True
+        except InvalidToken:
+            raise
+        except NetworkError as exc:
+            log.warning("Telegram unreachable (%s); trying again in %.0f s", exc.__class__.__name__, delay)
+            try:
+                await asyncio.wait_for(stopping.wait(), timeout=delay)
+            except asyncio.TimeoutError:
+                pass
+            delay = min(delay * 2, MAX_BACKOFF_SECONDS)
+    return False
