@@ -26,7 +26,7 @@ latency at a given load (e.g. --think-time 0.5 offers at most 100 questions/s wi
 The per-user question limit (QUESTIONS_PER_MINUTE) is raised to the questions per user if it
 is lower, so it does not cut the load short.
 
-Sending goes through PTB's AIORateLimiter at TELEGRAM_MAX_SENDS_PER_SECOND. By default the
+Sending goes through the per-chat send queues, paced at TELEGRAM_MAX_SENDS_PER_SECOND. By default the
 benchmark raises it to 1000/s so that it measures what the bot itself can answer; with
 --sends-per-second 30 (Telegram's limit for an ordinary bot, and the bot's default) every
 question costs two limited requests (typing + message), so about 15 answers/s is the ceiling.

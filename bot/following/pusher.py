@@ -62,22 +62,28 @@ class Pusher:
         self.owner = uuid.uuid4().hex
         self._edited_for: Answerer | None = None
         self._match_for: tuple[Answerer, object] | None = None
+        # Outcomes of sends since the last round: (push, message id, digest); pushes to retry;
+        # the newest entry pushed to each chat.
+        self._sent: list[tuple[int, int | None, str]] = []
+        self._released: list[int] = []
+        self._seen: dict[int, int] = {}
         delivery.on_forbidden = self._chat_refused
 
     async def round(self) -> None:
+        await self._record_outcomes()
         answerer = await off_loop(self.library.answerer)
         if self._match_for is None or self._match_for[0] is not answerer:
             self._match_for = (answerer, _matcher(answerer))
         match = self._match_for[1]
         await off_loop(lambda: store.record_matches(self.engine, answerer.newest_entry_id, match))
-        due = await off_loop(lambda: store.claim_due(
-            self.engine, self.owner, answerer.newest_entry_id, quiet=self.timing.quiet, longest=self.timing.longest, lease=LEASE))
-        by_chat: dict[int, list[DuePush]] = defaultdict(list)
-        for push in due:
-            by_chat[push.chat_id].append(push)
-        cited: dict[tuple[str, int], Citation | None] = {}  # many chats follow the same topics
-        for pushes in by_chat.values():
-            self._send(answerer, pushes, cited)
+        room = self.delivery.room_for_pushes()
+        if room > 0:
+            due = await off_loop(lambda: store.claim_due(
+                self.engine, self.owner, answerer.newest_entry_id, quiet=self.timing.quiet,
+                longest=self.timing.longest, lease=LEASE, limit_chats=room))
+            # Rendering hundreds of messages is CPU work: not on the loop the answers use.
+            messages = await off_loop(lambda: self._messages(answerer, due))
+            self.delivery.send(messages)
         if answerer is not self._edited_for and await off_loop(self._index_is_current):
             # New content: messages already pushed may show entries the page has changed since.
             # (Only from a current index: an older one would edit them back.)
@@ -96,30 +102,60 @@ class Pusher:
                 await asyncio.wait_for(stopping.wait(), timeout=every)
             except asyncio.TimeoutError:
                 pass
+        try:
+            await self._record_outcomes()
+        except SQLAlchemyError:
+            log.warning("the last pushes sent could not be recorded; their claims run out and they are sent again")
+
+    async def _record_outcomes(self) -> None:
+        """What the send queues did since the last round, written in one transaction."""
+        if not (self._sent or self._released):
+            return
+        sent, released, seen = self._sent, self._released, self._seen
+        self._sent, self._released, self._seen = [], [], {}
+        try:
+            await off_loop(lambda: store.record_outcomes(self.engine, sent, released, seen, RETRY_AFTER))
+        except SQLAlchemyError:
+            self._sent, self._released = sent + self._sent, released + self._released
+            for chat, entry in seen.items():
+                self._seen[chat] = max(entry, self._seen.get(chat, 0))
+            raise
 
     # --- one chat's message ----------------------------------------------------------------
 
-    def _send(self, answerer: Answerer, pushes: list[DuePush], cache: dict[tuple[str, int], Citation | None]) -> None:
+    def _messages(self, answerer: Answerer, due: list[DuePush]) -> list[Outgoing]:
+        by_chat: dict[int, list[DuePush]] = defaultdict(list)
+        for push in due:
+            by_chat[push.chat_id].append(push)
+        cache: dict[tuple[str, int], Citation | None] = {}  # many chats follow the same topics
+        messages = []
+        for pushes in by_chat.values():
+            message = self._message(answerer, pushes, cache)
+            if message is not None:
+                messages.append(message)
+        return messages
+
+    def _message(self, answerer: Answerer, pushes: list[DuePush],
+                 cache: dict[tuple[str, int], Citation | None]) -> Outgoing | None:
         cited = self._cited(answerer, pushes, cache)
+        ids = [p.id for p in pushes]
         if not cited:  # every entry is gone from the coverage: nothing to say
-            ids = [p.id for p in pushes]
-            asyncio.ensure_future(off_loop(lambda: store.mark_sent(self.engine, ids, None, {})))
-            return
+            self._sent += [(push_id, None, "") for push_id in ids]
+            return None
         first = pushes[0]
         text, keyboard, shown = push_message(first.topic, first.follow_id, [c for _, c in cited])
         digests = {p.id: digest(c) for p, c in cited}
-        ids = [p.id for p in pushes]
         newest = max(p.entry_id for p, _ in cited[:shown])
 
         async def done(message_id: int | None) -> None:
             if message_id is None:
-                await off_loop(lambda: store.release(self.engine, ids, RETRY_AFTER))
+                self._released += ids
                 return
-            await off_loop(lambda: store.mark_sent(self.engine, ids, message_id, digests))
-            await off_loop(lambda: store.mark_seen(self.engine, first.chat_id, newest))
+            self._sent += [(push_id, message_id, digests.get(push_id, "")) for push_id in ids]
+            self._seen[first.chat_id] = max(newest, self._seen.get(first.chat_id, 0))
 
-        self.delivery.send([Outgoing(first.chat_id, text, thread_id=first.thread_id or None, keyboard=keyboard,
-                                     push=True, on_done=done)])
+        return Outgoing(first.chat_id, text, thread_id=first.thread_id or None, keyboard=keyboard, push=True,
+                        on_done=done)
 
     @staticmethod
     def _cited(answerer: Answerer, pushes: list[DuePush],

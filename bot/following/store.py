@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import and_, delete, func, or_, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy.engine import Connection, Engine
 
 from bot.db import insert_for
 from bot.loader.timestamps import as_utc
@@ -177,22 +177,26 @@ def claim_due(engine: Engine, owner: str, up_to_entry: int, *, quiet: timedelta,
     return [DuePush(r.id, r.chat_id, r.thread_id, r.follow_id, r.entry_id, r.topic or "") for r in rows]
 
 
-def mark_sent(engine: Engine, push_ids: list[int], message_id: int | None, digests: dict[int, str]) -> None:
+def record_outcomes(engine: Engine, sent: list[tuple[int, int | None, str]], released: list[int],
+                    seen: dict[int, int], retry_after: timedelta) -> None:
+    """In one transaction: pushes sent (push id, message id, digest of what it showed), pushes
+    to claim again after `retry_after`, and the newest entry each chat was pushed."""
     moment = now()
     with writing(engine) as connection:
-        for push_id in push_ids:
+        if sent:
             connection.execute(
-                update(pushes).where(pushes.c.id == push_id)
-                .values(sent_at=moment, message_id=message_id, digest=digests.get(push_id, ""), claimed_until=None)
+                update(pushes).where(pushes.c.id == bindparam("push_id"))
+                .values(sent_at=moment, message_id=bindparam("message_id"), digest=bindparam("shown"),
+                        claimed_until=None),
+                [{"push_id": p, "message_id": m, "shown": d} for p, m, d in sent],
             )
-
-
-def release(engine: Engine, push_ids: list[int], retry_after: timedelta) -> None:
-    """Not sent this time: claimable again after `retry_after`."""
-    with writing(engine) as connection:
-        connection.execute(
-            update(pushes).where(pushes.c.id.in_(push_ids)).values(claimed_by="", claimed_until=now() + retry_after)
-        )
+        if released:
+            connection.execute(
+                update(pushes).where(pushes.c.id.in_(released))
+                .values(claimed_by="", claimed_until=moment + retry_after)
+            )
+        for chat_id, entry_id in seen.items():
+            _upsert_seen(connection, chat_id, entry_id, moment)
 
 
 def sent_since(engine: Engine, since: datetime) -> list[tuple[int, int, int, int, str]]:
@@ -235,15 +239,16 @@ def update_digests(engine: Engine, chat_id: int, message_id: int, digests: dict[
 def mark_seen(engine: Engine, chat_id: int, entry_id: int) -> None:
     """The chat was shown entries up to `entry_id` now (it never goes back)."""
     with writing(engine) as connection:
-        statement = insert_for(connection, seen).values(chat_id=chat_id, entry_id=entry_id, seen_at=now())
-        statement = statement.on_conflict_do_update(
-            index_elements=["chat_id"],
-            set_={"entry_id": func.max(seen.c.entry_id, statement.excluded.entry_id)
-                  if connection.dialect.name == "sqlite"
-                  else func.greatest(seen.c.entry_id, statement.excluded.entry_id),
-                  "seen_at": statement.excluded.seen_at},
-        )
-        connection.execute(statement)
+        _upsert_seen(connection, chat_id, entry_id, now())
+
+
+def _upsert_seen(connection: Connection, chat_id: int, entry_id: int, moment: datetime) -> None:
+    statement = insert_for(connection, seen).values(chat_id=chat_id, entry_id=entry_id, seen_at=moment)
+    higher = func.max if connection.dialect.name == "sqlite" else func.greatest
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=["chat_id"],
+        set_={"entry_id": higher(seen.c.entry_id, statement.excluded.entry_id), "seen_at": statement.excluded.seen_at},
+    ))
 
 
 def last_seen(engine: Engine, chat_id: int) -> tuple[int, datetime] | None:

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 GROUP_PER_MINUTE = 20
 PUSH_SHARE = 0.8
+REQUESTS_IN_FLIGHT = 16
+PUSH_REQUESTS_IN_FLIGHT = 8
 # Failed attempts (about 1 + 2 + 4 seconds of trying) before a message is kept in the database.
 KEEP_AFTER_FAILURES = 3
 MAX_BACKOFF_SECONDS = 30.0
@@ -87,6 +89,8 @@ class Delivery:
         self._groups: dict[int, Window] = {}
         self._push_chats: dict[int, Window] = {}
         self._replies_waiting = 0
+        self._requests = asyncio.Semaphore(REQUESTS_IN_FLIGHT)
+        self._push_requests = asyncio.Semaphore(PUSH_REQUESTS_IN_FLIGHT)
         # Pushes may fill this much of each second; the rest is kept for replies.
         self._push_share = max(1, int(self._overall.limit * PUSH_SHARE))
         # Called when a chat refuses the bot (blocked, removed): its follows can go.
@@ -119,6 +123,12 @@ class Delivery:
 
     def pending(self) -> int:
         return sum(len(queue) for queue in self._queues.values())
+
+    def room_for_pushes(self) -> int:
+        """How many more chats' pushes are worth queueing now: about two seconds of sending.
+        Claiming more would only hold claims the queues cannot serve yet."""
+        queued = sum(1 for queue in self._queues.values() for message in queue if message.push)
+        return max(0, 2 * self._push_share - queued)
 
     # --- the outbox, across restarts and processes -----------------------------------------
 
@@ -231,6 +241,15 @@ class Delivery:
                 return
 
     async def _send(self, message: Outgoing) -> int:
+        # Few requests in flight: the HTTP pool's bookkeeping grows with the square of what waits
+        # in it. Pushes may hold only part of them, so a reply never waits behind a fan-out.
+        if message.push:
+            async with self._push_requests, self._requests:
+                return await self._request(message)
+        async with self._requests:
+            return await self._request(message)
+
+    async def _request(self, message: Outgoing) -> int:
         common = {"parse_mode": ParseMode.HTML, "link_preview_options": LinkPreviewOptions(is_disabled=True),
                   "reply_markup": message.keyboard}
         if message.edit_message_id is not None:
