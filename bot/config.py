@@ -35,7 +35,9 @@ class Settings(BaseSettings):
     questions_per_minute: int = Field(default=20, ge=1)
     # Telegram allows about 30 messages a second across chats; a bot with a raised limit may say more.
     telegram_max_sends_per_second: float = Field(default=30.0, gt=0)
-    # How often the running bot looks for new or changed files in KNOWLEDGE_DIR.
+    # The running bot notices changes in KNOWLEDGE_DIR from file-system events...
+    watch_knowledge_dir: bool = True
+    # ...and also looks at this interval (for file systems that report no events).
     reload_interval_seconds: float = Field(default=30.0, gt=0)
     # A loaded file gone from KNOWLEDGE_DIR this long has its entries removed (unless another
     # page of its coverage still shows them); a file moved within the folder keeps them.

@@ -160,6 +160,8 @@ async def _post_init(application: Application) -> None:
     # Replies kept through an outage or the last stop go before anything new.
     await application.bot_data["delivery"].resume()
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in handlers.COMMANDS])
+    if settings.watch_knowledge_dir:
+        application.bot_data["upkeep"].watch()
     pusher: Pusher | None = application.bot_data.get("pusher")
     if pusher is not None:
         stopping = asyncio.Event()

@@ -1,5 +1,8 @@
 """Keeping the coverage current while the bot runs, without ever being in the way of stopping.
 
+A change in KNOWLEDGE_DIR is noticed from file-system events as it happens, and by a periodic
+check where the file system reports none.
+
 The periodic check runs as a task of its own rather than inside the job (python-telegram-bot
 waits for running jobs when it stops), and its blocking work runs in daemon threads (the
 default thread pool is waited for at exit). A load under way is in a child process, which the
@@ -14,6 +17,7 @@ from contextlib import suppress
 from typing import TypeVar
 
 from telegram.ext import ContextTypes
+from watchfiles import awatch
 
 from bot.library import Library
 from bot.loader.in_child import LoadStopped
@@ -52,11 +56,44 @@ class CoverageUpkeep:
         self.watcher = watcher
         self.library = library
         self._task: asyncio.Task | None = None
+        self._again = False  # a change was seen while a check was under way
+        self._watching: asyncio.Task | None = None
+        self._stop_watching = asyncio.Event()
 
     async def job(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Job callback: start a check unless one is still under way."""
+        """Job callback (the polling fallback): start a check unless one is under way."""
+        self.start_check()
+
+    def start_check(self) -> None:
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self.check(), name="coverage check")
+            self._task = asyncio.create_task(self._checks(), name="coverage check")
+        else:
+            self._again = True
+
+    async def _checks(self) -> None:
+        await self.check()
+        while self._again and not self.watcher.stopping.is_set():
+            self._again = False
+            await self.check()
+
+    def watch(self) -> None:
+        """React to file-system events in KNOWLEDGE_DIR (inotify and the like, through
+        watchfiles) instead of waiting for the next periodic check. Where the file system
+        reports nothing (some network and container mounts), the periodic check still runs."""
+        if self.watcher.folder.is_dir():
+            self._watching = asyncio.create_task(self._watch(), name="watching KNOWLEDGE_DIR")
+
+    async def _watch(self) -> None:
+        try:
+            async for changes in awatch(self.watcher.folder, stop_event=self._stop_watching, recursive=True,
+                                        watch_filter=lambda _change, path: path.endswith(".txt")):
+                log.debug("%d change(s) in %s", len(changes), self.watcher.folder)
+                # A file is read once it has been left alone for the watcher's settle time.
+                await asyncio.sleep(self.watcher.settle + 0.1)
+                self.start_check()
+        except Exception as exc:  # no events: the periodic check is still there
+            log.warning("cannot watch %s for changes (%s); checking every interval instead",
+                        self.watcher.folder, exc)
 
     async def check(self) -> None:
         """Pick up files that appeared, changed or vanished in KNOWLEDGE_DIR."""
@@ -79,6 +116,11 @@ class CoverageUpkeep:
 
     async def stop(self) -> None:
         self.watcher.stopping.set()
+        self._stop_watching.set()
+        if self._watching is not None:
+            self._watching.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._watching
         if self._task is not None and not self._task.done():
             self._task.cancel()
             with suppress(asyncio.CancelledError):

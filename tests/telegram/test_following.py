@@ -2,7 +2,7 @@
 against the stand-in Bot API: /follow, /following, /unfollow, /new, pushes by topic, one
 message for entries landing together, edits when the page changes an entry, administrators
 only in groups, forum threads, restarts, and two processes pushing without duplicates, on
-SQLite and PostgreSQL.
+SQLite and PostgreSQL; and, what pushes rely on, a new page answerable within seconds.
 """
 
 from __future__ import annotations
@@ -281,5 +281,29 @@ def test_a_question_during_a_large_fan_out_is_answered_first(
         assert sum(bool(pushes(api, c)) for c in followers) < len(followers)  # answered mid-fan-out
         api.wait_for(lambda: all(pushes(api, c) for c in followers), 60, "every follower's push")
         assert all(len(pushes(api, c)) == 1 for c in followers)
+    finally:
+        stop_bot(bot)
+
+
+def test_a_new_page_is_answerable_within_seconds_with_default_settings(
+    api: FakeBotApi, bot_database: str, knowledge: Path, tmp_path: Path
+) -> None:
+    """No reload interval set: the file-system event, not the 30 s check, brings the page in."""
+    bot = start_bot(api, tmp_path / "bot", database_url=bot_database, knowledge_dir=knowledge,
+                    QUESTIONS_PER_MINUTE="100")
+    try:
+        bot.wait_ready()
+        chat = new_chat()
+        landed = time.monotonic()
+        publish(knowledge, "harbour.txt", FIRST_UPDATES)
+        while True:
+            (reply,) = bot.converse(chat, "Who rescued the stranded kayakers?")
+            if "Lighthouse keeper rescues stranded kayakers" in visible(reply["text"]):
+                break
+            assert time.monotonic() - landed < 15, "the new page was not answerable within 15 s"
+            time.sleep(0.3)
+        waited = time.monotonic() - landed
+        print(f"answerable {waited:.1f} s after the file landed")
+        assert waited < 5.0, f"answerable only after {waited:.1f} s"
     finally:
         stop_bot(bot)
