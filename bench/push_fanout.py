@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import text
@@ -101,7 +101,7 @@ def main() -> int:
             engine = make_engine(bot.database_url)
             with engine.begin() as connection:
                 newest = connection.execute(text("SELECT max(id) FROM entry")).scalar_one()
-                now = datetime.now(timezone.utc)
+                now = datetime.now(UTC)
                 connection.execute(
                     text("INSERT INTO follow (chat_id, thread_id, topic, created_at, after_entry) "
                          "VALUES (:chat, 0, :topic, :now, :newest)"),

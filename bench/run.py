@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +76,7 @@ def latency_stats(seconds: list[float]) -> dict[str, float]:
 
 
 def minute_utc(moment) -> str | None:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M") if moment else None
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M") if moment else None
 
 
 def is_hit(question: dict, title: str | None, published_at) -> bool:

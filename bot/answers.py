@@ -6,17 +6,17 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.loader.timestamps import display_time
-from bot.retrieval.documents import Document
 from bot.quotes.lookup import QuoteBook, SpeakerMatch, said_by_question, who_said_question
 from bot.quotes.query import QuoteRecord
 from bot.retrieval.answer_kind import holds
 from bot.retrieval.authors import Authors, author_question
+from bot.retrieval.documents import Document
 from bot.retrieval.excerpt import excerpt, sentences, shorten
 from bot.retrieval.index import RELATED_WEIGHT
-from bot.retrieval.text import normalise, stem, words
-from bot.retrieval.text import terms as text_terms
 from bot.retrieval.question import classify
 from bot.retrieval.search import Searcher
+from bot.retrieval.text import normalise, stem, words
+from bot.retrieval.text import terms as text_terms
 
 MAX_CITATIONS = 3
 MAX_RESULTS = 10

@@ -140,7 +140,7 @@ def _unload(args: argparse.Namespace) -> int:
     engine = _engine()
     sources = [str(path.resolve()) for path in args.paths]
     known = loaded_sources(engine, sources)
-    for path, source in zip(args.paths, sources):
+    for path, source in zip(args.paths, sources, strict=False):
         if source not in known:
             print(f"error: {path}: not a loaded file", file=sys.stderr)
     done = unload_sources(engine, [s for s in sources if s in known])

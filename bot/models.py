@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -166,3 +166,8 @@ class ChatSeen(SQLModel, table=True):
     chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     entry_id: int = 0
     seen_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A model's Core table, for bulk statements (SQLModel does not type `__table__`)."""
+    return model.__table__  # type: ignore[attr-defined]

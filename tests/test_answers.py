@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,7 @@ def utc_minute(ts: str) -> str:
     except (TypeError, ValueError):
         return ""
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc)
+        moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M")
 
 
@@ -267,7 +267,7 @@ def test_citations_carry_what_a_reader_needs(knowledge_answerer: Answerer) -> No
     first = answer.citations[0]
     assert first.kind == "entry"
     assert first.title == "EU agrees to provide Ukraine with 'advisory' military training"
-    assert first.published_at == datetime(2022, 2, 21, 13, 11, tzinfo=timezone.utc)
+    assert first.published_at == datetime(2022, 2, 21, 13, 11, tzinfo=UTC)
     assert first.zone == "GMT"
     assert (first.author, first.author_role) == ("Jessica Parker", "BBC Brussels correspondent")
     assert first.address == "https://feeds.bbci.co.uk/news/live/world-europe-60454795?page=28"

@@ -63,7 +63,7 @@ def test_batch_json_answers_one_object_per_line(loaded_database: str) -> None:
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert len(lines) == len(questions)
-    for question, line in zip(questions, lines):
+    for question, line in zip(questions, lines, strict=False):
         answer = json.loads(line)
         assert answer["question"] == question
         assert isinstance(answer["abstained"], bool)
@@ -81,7 +81,7 @@ def test_batch_json_answers_one_object_per_line(loaded_database: str) -> None:
             else:
                 assert citation["published_at"] is None
 
-    by_question = dict(zip(questions, (json.loads(line) for line in lines)))
+    by_question = dict(zip(questions, (json.loads(line) for line in lines), strict=False))
     first = by_question["What did the EU agree on military training for Ukraine?"]["citations"][0]
     assert first["title"] == FIRST_TITLE
     assert first["published_at"] == "2022-02-21T13:11:00+00:00"
@@ -95,7 +95,7 @@ def test_batch_json_answers_one_object_per_line(loaded_database: str) -> None:
 
 def test_batch_gives_one_json_line_per_input_line(cli_database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     batch = tmp_path / "questions.txt"
-    batch.write_bytes("What did Peskov say?\n\n   \n".encode() + b"\xff\xfe broken\n" + b"chernobil\n")
+    batch.write_bytes(b"What did Peskov say?\n\n   \n" + b"\xff\xfe broken\n" + b"chernobil\n")
     assert main(["ask", "--json", "--batch", str(batch)]) == 1  # one line was not UTF-8
     captured = capsys.readouterr()
     answers = [json.loads(line) for line in captured.out.splitlines()]

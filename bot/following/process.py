@@ -64,7 +64,7 @@ async def _reach_telegram(bot: UpdateTolerantBot, stopping: asyncio.Event) -> bo
             log.warning("Telegram unreachable (%s); trying again in %.0f s", exc.__class__.__name__, delay)
             try:
                 await asyncio.wait_for(stopping.wait(), timeout=delay)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             delay = min(delay * 2, MAX_BACKOFF_SECONDS)
     return False

@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -100,7 +101,7 @@ class Pusher:
                 log.exception("a push round failed")
             try:
                 await asyncio.wait_for(stopping.wait(), timeout=every)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         try:
             await self._record_outcomes()
@@ -186,7 +187,7 @@ class Pusher:
             changed = {e: digest(citations[e]) for _, e, old in entries if e in citations and digest(citations[e]) != old}
             if not changed:
                 continue
-            topic, follow_id = await off_loop(lambda: self._topic_of(chat_id, message_id))
+            topic, follow_id = await off_loop(partial(self._topic_of, chat_id, message_id))
             matched = {int(c.ref[1:]): c for c in answerer.followed(topic, ids)}
             shown = [matched.get(e) or citations[e] for e in sorted(citations, reverse=True)]
             text, keyboard, _ = push_message(topic, follow_id, shown)

@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from bot.db import insert_for
 from bot.loader.timestamps import as_utc
-from bot.models import ChatSeen, Follow, Push
+from bot.models import ChatSeen, Follow, Push, table_of
 from bot.transactions import writing
 
-follows = Follow.__table__  # type: ignore[attr-defined]
-pushes = Push.__table__  # type: ignore[attr-defined]
-seen = ChatSeen.__table__  # type: ignore[attr-defined]
+follows = table_of(Follow)
+pushes = table_of(Push)
+seen = table_of(ChatSeen)
 
 MAX_FOLLOWS_PER_CHAT = 20
 MAX_TOPIC_CHARS = 200
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -64,11 +64,14 @@ def add_follow(engine: Engine, chat_id: int, thread_id: int, topic: str, newest_
         count = connection.execute(select(func.count()).select_from(follows).where(follows.c.chat_id == chat_id)).scalar_one()
         if count >= MAX_FOLLOWS_PER_CHAT:
             raise ValueError(f"a chat can follow at most {MAX_FOLLOWS_PER_CHAT} topics")
-        new_id = connection.execute(
+        connection.execute(
             follows.insert().values(chat_id=chat_id, thread_id=thread_id, topic=topic, created_at=now(),
                                     after_entry=newest_entry)
-        ).inserted_primary_key[0]
-        row = connection.execute(select(follows).where(follows.c.id == new_id)).one()
+        )
+        row = connection.execute(
+            select(follows).where(follows.c.chat_id == chat_id, follows.c.thread_id == thread_id,
+                                  follows.c.topic == topic)
+        ).one()
         return _follow(row), True
 
 

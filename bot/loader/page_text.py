@@ -173,11 +173,11 @@ def parse_page(raw: bytes) -> ParsedPage:
         raise PageError("no entries found: neither numbered entries nor 'published at' headers")
 
     _check_numbering(items, warnings)
-    entries = [
+    parsed = [
         _entry(position, line_no, header, body, warnings)
         for position, (_number, line_no, header, body) in enumerate(items, start=1)
     ]
-    entries = [entry for entry in entries if entry is not None]
+    entries = [entry for entry in parsed if entry is not None]
     if not entries:
         raise PageError("no entry has a title or any text")
     return ParsedPage(
@@ -194,7 +194,7 @@ def parse_page(raw: bytes) -> ParsedPage:
 
 def _check_numbering(items: list[tuple[int, int, str, list[tuple[int, str]]]], warnings: list[str]) -> None:
     """Entries count up (or down) by one; a repeat usually means two saves pasted into one file."""
-    for (previous, _l, _h, _b), (number, line_no, _header, _body) in zip(items, items[1:]):
+    for (previous, _l, _h, _b), (number, line_no, _header, _body) in zip(items, items[1:], strict=False):
         if abs(number - previous) != 1:
             warnings.append(f"line {line_no}: entry numbered {number} follows {previous}; the numbering repeats or jumps")
 

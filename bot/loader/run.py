@@ -2,22 +2,22 @@
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 import threading
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.transactions import writing
 from bot.loader.prepare import PreparedPage, prepare
 from bot.loader.store import LoadCache, PageToStore, StoreResult, bump_content_version, known_hashes, store_pages
 from bot.loader.unload import rename_source, renamed_from
 from bot.quotes.store import merge_surname_speakers
+from bot.transactions import writing
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 RETRY_LATER = "database error, nothing stored"  # the file itself is fine: worth trying again
@@ -79,9 +79,9 @@ def coverage_files(paths: Iterable[Path], unreadable: list[tuple[Path, str]] | N
             files.append(path)
             continue
 
-        def note(error: OSError) -> None:
+        def note(error: OSError, folder: Path = path) -> None:
             if unreadable is not None:
-                unreadable.append((Path(error.filename or path), error.strerror or str(error)))
+                unreadable.append((Path(error.filename or folder), error.strerror or str(error)))
 
         found = []
         for folder, _subfolders, names in os.walk(path, onerror=note):
@@ -141,13 +141,15 @@ def load_paths(
                 item.page = None  # stored: let the parsed page go
             batch, batch_entries = [], 0
         for position in range(announced, up_to):
-            report.outcomes.append(outcomes[position])
+            outcome = outcomes[position]
+            assert outcome is not None  # every file before `up_to` has been decided
+            report.outcomes.append(outcome)
             if on_file:
-                on_file(position + 1, len(files), outcomes[position])
+                on_file(position + 1, len(files), outcome)
         announced = up_to
 
     # Storing one batch overlaps with the workers preparing the next files.
-    for item, page in zip(pending, _prepare_each([item.raw for item in pending], workers)):
+    for item, page in zip(pending, _prepare_each([item.raw for item in pending], workers), strict=False):
         item.raw = b""  # parsed: let the bytes go
         if isinstance(page, str):
             outcomes[item.index] = FileOutcome(item.path, "failed", message=page)
@@ -235,27 +237,33 @@ def _prepare_each(raws: list[bytes], workers: int | None) -> Iterator[PreparedPa
         yield from (prepare(raw) for raw in raws[done:])
 
 
+def _prepared(item: _Pending) -> PreparedPage:
+    if item.page is None:
+        raise ValueError(f"{item.path} was stored before it was prepared")
+    return item.page
+
+
 def _store_batch(engine: Engine, batch: list[_Pending], cache: LoadCache) -> list[_Stored]:
     """The whole batch in one go; if any file fails, each file again in a savepoint of its own,
     so only the broken file is lost."""
-    pages = [PageToStore(item.page, item.source, item.content_hash, item.known) for item in batch]
+    pages = [PageToStore(_prepared(item), item.source, item.content_hash, item.known) for item in batch]
     try:
         with writing(engine) as connection:
             cache.checkpoint()
             try:
                 with connection.begin_nested():
                     results = store_pages(connection, pages, cache)
-                outcomes = [_loaded(item, result) for item, result in zip(batch, results)]
+                outcomes = [_loaded(item, result) for item, result in zip(batch, results, strict=False)]
             except (SQLAlchemyError, ValueError, OverflowError):
                 cache.rollback()
-                outcomes = [_store_alone(connection, item, page, cache) for item, page in zip(batch, pages)]
+                outcomes = [_store_alone(connection, item, page, cache) for item, page in zip(batch, pages, strict=False)]
             if any(outcome.status == "loaded" for outcome in outcomes):
                 bump_content_version(connection)
     except SQLAlchemyError as exc:
-        cache.__init__()  # nothing of this batch was kept
+        cache.forget()  # nothing of this batch was kept
         reason = getattr(exc, "orig", None) or exc
         outcomes = [FileOutcome(item.path, "failed", message=f"{RETRY_LATER}: {reason}") for item in batch]
-    return [_Stored(item.index, outcome) for item, outcome in zip(batch, outcomes)]
+    return [_Stored(item.index, outcome) for item, outcome in zip(batch, outcomes, strict=False)]
 
 
 def _store_alone(connection, item: _Pending, page: PageToStore, cache: LoadCache) -> FileOutcome:
@@ -278,5 +286,5 @@ def _loaded(item: _Pending, result: StoreResult) -> FileOutcome:
         new_entries=result.new_entries,
         summary_points=result.summary_points,
         new_summary_points=result.new_summary_points,
-        warnings=item.page.parsed.warnings,
+        warnings=_prepared(item).parsed.warnings,
     )

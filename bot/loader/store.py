@@ -2,18 +2,18 @@
 
 import re
 from dataclasses import dataclass, field
-
 from functools import lru_cache
 
 from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from bot.db import insert_for
 from bot.loader.fingerprints import fingerprint
 from bot.loader.page_text import ParsedPage
-from bot.models import ContentVersion, Coverage, Entry, EntryPage, Page, Quote, SummaryPoint
 from bot.loader.prepare import PreparedPage
+from bot.models import ContentVersion, Coverage, Entry, EntryPage, Page, Quote, SummaryPoint, table_of
 from bot.quotes.store import SpeakerIds, store_quotes
 
 
@@ -38,6 +38,12 @@ class LoadCache:
     # Summary points stored in this run: every page of a coverage repeats them.
     points: set[tuple[int, str]] = field(default_factory=set)
     _saved: tuple[dict[str, int], set[tuple[int, str]]] = field(default_factory=lambda: ({}, set()))
+
+    def forget(self) -> None:
+        """Nothing this run stored was kept: start over."""
+        self.speakers = SpeakerIds()
+        self.coverages, self.points = {}, set()
+        self._saved = ({}, set())
 
     def checkpoint(self) -> None:
         self.speakers.checkpoint()
@@ -67,20 +73,20 @@ def store_pages(connection: Connection, pages: list[PageToStore], cache: LoadCac
 
     per_page_entries = [
         _entry_rows(page.prepared, coverage_id, page_ids[page.source])
-        for page, coverage_id in zip(pages, coverage_ids)
+        for page, coverage_id in zip(pages, coverage_ids, strict=False)
     ]
     # Sorted: loaders storing overlapping pages take their row locks in the same order.
     all_entries = sorted((row for rows in per_page_entries for row in rows), key=lambda r: (r["coverage_id"], r["fingerprint"]))
     keys = [(row["coverage_id"], row["fingerprint"]) for row in all_entries]
     if len(set(keys)) != len(keys):
         raise RepeatedInBatch("an entry repeats across pages of one batch")
-    existing_entries = _existing(connection, Entry.__table__, all_entries)
+    existing_entries = _existing(connection, table_of(Entry), all_entries)
     entry_ids = _upsert_entries(connection, all_entries)
     _link(connection, sorted({(entry_ids[(row["coverage_id"], row["fingerprint"])], row["page_id"]) for row in all_entries}))
 
     results = []
     replaced: list[int] = []
-    for page, coverage_id, rows in zip(pages, coverage_ids, per_page_entries):
+    for page, coverage_id, rows in zip(pages, coverage_ids, per_page_entries, strict=False):
         page_id = page_ids[page.source]
         point_rows = _point_rows(page.prepared.parsed, coverage_id, page_id)
         unseen = [row for row in point_rows if (coverage_id, row["fingerprint"]) not in cache.points]
@@ -95,8 +101,8 @@ def store_pages(connection: Connection, pages: list[PageToStore], cache: LoadCac
 
     quote_entry_ids: list[int] = []
     quotes = []
-    for page, coverage_id in zip(pages, coverage_ids):
-        for key, entry_quotes in zip(page.prepared.fingerprints, page.prepared.quotes):
+    for page, coverage_id in zip(pages, coverage_ids, strict=False):
+        for key, entry_quotes in zip(page.prepared.fingerprints, page.prepared.quotes, strict=False):
             quote_entry_ids.append(entry_ids[(coverage_id, key)])
             quotes.append(entry_quotes)
     store_quotes(connection, quote_entry_ids, quotes, cache.speakers, replace_for=replaced)
@@ -113,7 +119,7 @@ def _upsert_pages(connection: Connection, pages: list[PageToStore], coverage_ids
             "content_hash": page.content_hash,
             "zone": next((e.zone for e in page.prepared.parsed.entries if e.zone), None),
         }
-        for page, coverage_id in zip(pages, coverage_ids)
+        for page, coverage_id in zip(pages, coverage_ids, strict=False)
     ]
     return dict(connection.execute(_page_upsert(connection.dialect.name), rows).all())
 
@@ -121,7 +127,7 @@ def _upsert_pages(connection: Connection, pages: list[PageToStore], coverage_ids
 def _remove_stale(connection: Connection, page_id: int, shown: list[int], point_rows: list[dict]) -> None:
     """Rows this file introduced and no longer contains were taken off the live page."""
     unlink_entries(connection, page_id, shown)
-    table = SummaryPoint.__table__
+    table = table_of(SummaryPoint)
     keep = [row["fingerprint"] for row in point_rows]
     connection.execute(delete(table).where(table.c.page_id == page_id, table.c.fingerprint.not_in(keep)))
 
@@ -131,7 +137,7 @@ def unlink_entries(connection: Connection, page_id: int, shown: list[int]) -> in
     coverage only if no other page still shows them (entries move from page to page as a live
     story grows, and the pages of one story are loaded in any order). Returns how many left the
     coverage."""
-    links = EntryPage.__table__
+    links = table_of(EntryPage)
     removed = 0
     dropped = [
         entry_id
@@ -149,18 +155,18 @@ def unlink_entries(connection: Connection, page_id: int, shown: list[int]) -> in
         )
         gone = [entry_id for entry_id in chunk if entry_id not in elsewhere]
         if gone:
-            connection.execute(delete(Quote.__table__).where(Quote.entry_id.in_(gone)))
-            connection.execute(delete(Entry.__table__).where(Entry.id.in_(gone)))
+            connection.execute(delete(table_of(Quote)).where(col(Quote.entry_id).in_(gone)))
+            connection.execute(delete(table_of(Entry)).where(col(Entry.id).in_(gone)))
             removed += len(gone)
         # An entry this page stored and another page still shows is that page's from now on.
         for entry_id, other in elsewhere.items():
             connection.execute(
-                update(Entry.__table__)
-                .where(Entry.id == entry_id, Entry.page_id == page_id)
+                update(table_of(Entry))
+                .where(col(Entry.id) == entry_id, col(Entry.page_id) == page_id)
                 .values(
                     page_id=other,
-                    page_number=select(Page.page_number).where(Page.id == other).scalar_subquery(),
-                    address=select(Page.address).where(Page.id == other).scalar_subquery(),
+                    page_number=select(col(Page.page_number)).where(col(Page.id) == other).scalar_subquery(),
+                    address=select(col(Page.address)).where(col(Page.id) == other).scalar_subquery(),
                 )
             )
     return removed
@@ -169,14 +175,14 @@ def unlink_entries(connection: Connection, page_id: int, shown: list[int]) -> in
 def _link(connection: Connection, pairs: list[tuple[int, int]]) -> None:
     """Record that these pages show these entries (pairs of entry id and page id)."""
     if pairs:
-        statement = _insert(connection.dialect.name, EntryPage.__table__).on_conflict_do_nothing(
+        statement = _insert(connection.dialect.name, table_of(EntryPage)).on_conflict_do_nothing(
             index_elements=["entry_id", "page_id"]
         )
         connection.execute(statement, [{"entry_id": e, "page_id": p} for e, p in pairs])
 
 
 def bump_content_version(connection: Connection) -> None:
-    table = ContentVersion.__table__
+    table = table_of(ContentVersion)
     connection.execute(
         insert_for(connection, table).values(id=1, version=0).on_conflict_do_nothing(index_elements=["id"])
     )
@@ -188,7 +194,7 @@ def known_hashes(connection: Connection, sources: list[str]) -> dict[str, str]:
     known: dict[str, str] = {}
     for start in range(0, len(sources), 500):
         rows = connection.execute(
-            select(Page.source, Page.content_hash).where(Page.source.in_(sources[start : start + 500]))
+            select(col(Page.source), col(Page.content_hash)).where(col(Page.source).in_(sources[start : start + 500]))
         )
         known.update(dict(rows.all()))
     return known
@@ -200,7 +206,7 @@ def _coverage_id(connection: Connection, parsed: ParsedPage, source: str, cache:
         return cache.coverages[key]
     title = parsed.title or (parsed.summary[0] if parsed.summary else parsed.entries[0].title)
     address = re.sub(r"([?&]page=\d+|/page/\d+)$", "", parsed.address) if parsed.address else None
-    table = Coverage.__table__
+    table = table_of(Coverage)
     connection.execute(
         insert_for(connection, table)
         .values(key=key, title=title[:512], address=address)
@@ -215,7 +221,7 @@ def _coverage_id(connection: Connection, parsed: ParsedPage, source: str, cache:
 def _entry_rows(prepared: PreparedPage, coverage_id: int, page_id: int) -> list[dict]:
     parsed = prepared.parsed
     rows: dict[str, dict] = {}
-    for entry, key in zip(parsed.entries, prepared.fingerprints):
+    for entry, key in zip(parsed.entries, prepared.fingerprints, strict=False):
         rows.setdefault(
             key,
             {
@@ -268,7 +274,7 @@ def _insert(dialect: str, table):
 # running it.
 @lru_cache(maxsize=4)
 def _page_upsert(dialect: str):
-    table = Page.__table__
+    table = table_of(Page)
     statement = _insert(dialect, table)
     return statement.on_conflict_do_update(
         index_elements=["source"], set_={column: statement.excluded[column] for column in PAGE_UPDATES}
@@ -280,7 +286,7 @@ def _entry_upsert(dialect: str):
     """An entry also shown on another page (a saved excerpt repeating the first entries of a full
     page) is updated only by its own page, or when this copy's text is longer: a cut-off excerpt
     never overwrites the full entry, and a full page still completes one first seen cut off."""
-    table = Entry.__table__
+    table = table_of(Entry)
     statement = _insert(dialect, table)
     wins = or_(table.c.page_id == statement.excluded.page_id, func.length(statement.excluded.body) > func.length(table.c.body))
     return statement.on_conflict_do_update(
@@ -291,7 +297,7 @@ def _entry_upsert(dialect: str):
 
 @lru_cache(maxsize=4)
 def _point_insert(dialect: str):
-    statement = _insert(dialect, SummaryPoint.__table__)
+    statement = _insert(dialect, table_of(SummaryPoint))
     return statement.on_conflict_do_nothing(index_elements=["coverage_id", "fingerprint"])
 
 
@@ -321,6 +327,6 @@ def _upsert_entries(connection: Connection, rows: list[dict]) -> dict[tuple[int,
 def _insert_points(connection: Connection, rows: list[dict]) -> int:
     if not rows:
         return 0
-    new = len({(row["coverage_id"], row["fingerprint"]) for row in rows} - _existing(connection, SummaryPoint.__table__, rows))
+    new = len({(row["coverage_id"], row["fingerprint"]) for row in rows} - _existing(connection, table_of(SummaryPoint), rows))
     connection.execute(_point_insert(connection.dialect.name), rows)
     return new

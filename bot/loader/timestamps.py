@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 ZONES = {
     "greenwich mean time": ("GMT", 0),
@@ -71,7 +71,7 @@ def parse_stamp(text: str) -> Stamp | None:
             int(match.group("year")), month, int(match.group("day")),
             int(match.group("hour")), int(match.group("minute")),
         )
-        utc = (local - timedelta(hours=offset)).replace(tzinfo=timezone.utc)
+        utc = (local - timedelta(hours=offset)).replace(tzinfo=UTC)
     except (ValueError, OverflowError) as exc:
         raise StampError(f"impossible date {text!r}: {exc}") from None
     return Stamp(utc=utc, zone=zone)
@@ -79,7 +79,7 @@ def parse_stamp(text: str) -> Stamp | None:
 
 def as_utc(moment: datetime) -> datetime:
     """SQLite hands back naive datetimes; everything this project stores is UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def local_time(utc: datetime, zone: str | None) -> datetime:

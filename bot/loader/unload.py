@@ -3,12 +3,14 @@ file that was only renamed."""
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlmodel import col
 
 from bot.loader.store import bump_content_version, unlink_entries
-from bot.models import Page, SummaryPoint
+from bot.models import Page, SummaryPoint, table_of
 from bot.transactions import writing
 
 
@@ -24,20 +26,20 @@ def unload_sources(engine: Engine, sources: list[str]) -> Unloaded:
     done = Unloaded()
     with writing(engine) as connection:
         for source in sources:
-            page = connection.execute(select(Page.id, Page.coverage_id).where(Page.source == source)).first()
+            page = connection.execute(select(col(Page.id), col(Page.coverage_id)).where(col(Page.source) == source)).first()
             if page is None:
                 continue
-            page_id, coverage_id = page
+            page_id, coverage_id = cast(int, page[0]), page[1]
             done.entries += unlink_entries(connection, page_id, [])
             heir = connection.execute(
-                select(func.min(Page.id)).where(Page.coverage_id == coverage_id, Page.id != page_id)
+                select(func.min(col(Page.id))).where(col(Page.coverage_id) == coverage_id, col(Page.id) != page_id)
             ).scalar()
-            points = SummaryPoint.__table__
+            points = table_of(SummaryPoint)
             if heir is None:
                 connection.execute(delete(points).where(points.c.page_id == page_id))
             else:
                 connection.execute(update(points).where(points.c.page_id == page_id).values(page_id=heir))
-            connection.execute(delete(Page.__table__).where(Page.id == page_id))
+            connection.execute(delete(table_of(Page)).where(col(Page.id) == page_id))
             done.pages += 1
         if done.pages:
             bump_content_version(connection)
@@ -47,16 +49,16 @@ def unload_sources(engine: Engine, sources: list[str]) -> Unloaded:
 def loaded_sources(engine: Engine, sources: list[str]) -> set[str]:
     """Which of these files the database holds."""
     with engine.connect() as connection:
-        return set(connection.execute(select(Page.source).where(Page.source.in_(sources))).scalars())
+        return set(connection.execute(select(col(Page.source)).where(col(Page.source).in_(sources))).scalars())
 
 
 def renamed_from(connection: Connection, content_hash: str) -> str | None:
     """A stored file with this content that no longer exists where it was: the file was moved."""
-    for (source,) in connection.execute(select(Page.source).where(Page.content_hash == content_hash)).all():
+    for (source,) in connection.execute(select(col(Page.source)).where(col(Page.content_hash) == content_hash)).all():
         if not Path(source).exists():
             return source
     return None
 
 
 def rename_source(connection: Connection, old: str, new: str) -> None:
-    connection.execute(update(Page.__table__).where(Page.source == old).values(source=new))
+    connection.execute(update(table_of(Page)).where(col(Page.source) == old).values(source=new))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from bot.loader.in_child import load_in_child
 from bot.loader.run import RETRY_LATER, LoadReport, coverage_files, load_paths
@@ -89,7 +90,7 @@ class CoverageWatcher:
         once they stay away long enough (a file being replaced or moved comes back first)."""
         root = str(self.folder.resolve()) + os.sep
         with self.engine.connect() as connection:
-            stored = [s for (s,) in connection.execute(select(Page.source)).all() if s.startswith(root)]
+            stored = [s for (s,) in connection.execute(select(col(Page.source))).all() if s.startswith(root)]
         now = time.monotonic()
         missing = {source for source in stored if not Path(source).exists()}
         for source in list(self._gone_since):

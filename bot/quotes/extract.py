@@ -35,7 +35,7 @@ ROLE_WORDS = {
     "regional", "former", "opposition", "shadow", "party", "executive", "senior", "top", "vice",
     "speaker", "crossbencher", "am", "mep", "td", "peer", "actor", "actress", "singer", "author",
     "manager", "coach", "player", "captain", "doctor", "nurse", "teacher", "farmer", "owner", "founder",
-    "campaigner", "presenter", "comedian", "musician", "lawyer", "scientist", "researcher", "spokesperson",
+    "campaigner", "presenter", "comedian", "musician", "lawyer", "scientist", "researcher",
 }
 # Forms of address: neither part of the name nor a role.
 HONORIFICS = {"sir", "dame", "dr", "mr", "mrs", "ms", "miss", "prof", "professor"}
@@ -131,10 +131,10 @@ def extract_quotes(
         from_line = FROM_LINE.match(paragraph.strip()) if " from " in paragraph else None
         if from_line:
             # Older pages: 'Quote Message: ... ." from James Airey'
-            speaker = _person_in(from_line.group("name"), context) or Speaker(from_line.group("name").strip(), "person")
-            context.last_speaker = speaker
-            _remember(speaker, context)
-            quotes.append(ExtractedQuote(from_line.group("quote").strip(), speaker, True, index))
+            author = _person_in(from_line.group("name"), context) or Speaker(from_line.group("name").strip(), "person")
+            context.last_speaker = author
+            _remember(author, context)
+            quotes.append(ExtractedQuote(from_line.group("quote").strip(), author, True, index))
             continue
         spans = _quote_spans(paragraph)
         if not spans:
@@ -200,9 +200,9 @@ def _sentence_bounds(paragraph: str, start: int, end: int) -> tuple[int, int]:
             break
         left = match.end()
     right = len(paragraph)
-    match = SENTENCE_END.search(paragraph, end)
-    if match:
-        right = match.start() + 1
+    after = SENTENCE_END.search(paragraph, end)
+    if after:
+        right = after.start() + 1
     return left, right
 
 

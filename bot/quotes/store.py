@@ -2,9 +2,10 @@
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Connection
+from sqlmodel import col
 
 from bot.db import insert_for
-from bot.models import Quote, Speaker
+from bot.models import Quote, Speaker, table_of
 from bot.quotes.extract import ExtractedQuote
 from bot.quotes.extract import Speaker as Said
 
@@ -30,7 +31,7 @@ class SpeakerIds:
         # Sorted: loaders that meet the same new speakers take their locks in the same order.
         missing = {s.name: s for s in sorted(speakers, key=lambda s: s.name) if s.name not in self._ids}
         if missing:
-            table = Speaker.__table__
+            table = table_of(Speaker)
             # Insert-or-ignore, then read: two loaders meeting one new speaker end up with one row.
             connection.execute(
                 insert_for(connection, table).on_conflict_do_nothing(index_elements=["name"]),
@@ -62,7 +63,7 @@ def store_quotes(
     Entries in `replace_for` were stored before: their earlier quotes go first.
     """
     for start in range(0, len(replace_for), 500):
-        connection.execute(delete(Quote.__table__).where(Quote.entry_id.in_(replace_for[start : start + 500])))
+        connection.execute(delete(table_of(Quote)).where(col(Quote.entry_id).in_(replace_for[start : start + 500])))
     ids = speakers.ids(connection, [quote.speaker for entry_quotes in quotes for quote in entry_quotes])
     rows = [
         {
@@ -72,17 +73,17 @@ def store_quotes(
             "text": quote.text,
             "direct": quote.direct,
         }
-        for entry_id, entry_quotes in zip(entry_ids, quotes)
+        for entry_id, entry_quotes in zip(entry_ids, quotes, strict=False)
         for position, quote in enumerate(entry_quotes)
     ]
     if rows:
-        connection.execute(Quote.__table__.insert(), rows)
+        connection.execute(table_of(Quote).insert(), rows)
     return len(rows)
 
 
 def merge_surname_speakers(connection: Connection) -> None:
     """A speaker first met as "Biden" becomes "Joe Biden" once the full name is known."""
-    table = Speaker.__table__
+    table = table_of(Speaker)
     people = connection.execute(select(table.c.id, table.c.name).where(table.c.kind == "person")).all()
     by_surname: dict[str, list[tuple[int, str]]] = {}
     for speaker_id, name in people:
@@ -95,11 +96,11 @@ def merge_surname_speakers(connection: Connection) -> None:
         if len(matches) != 1:
             continue
         target_id, _ = matches[0]
-        connection.execute(update(Quote.__table__).where(Quote.speaker_id == speaker_id).values(speaker_id=target_id))
+        connection.execute(update(table_of(Quote)).where(col(Quote.speaker_id) == speaker_id).values(speaker_id=target_id))
         connection.execute(delete(table).where(table.c.id == speaker_id))
         _add_alias(connection, target_id, name)
     # Speakers left without quotes (their entries were rewritten) are dropped.
-    quoted = select(Quote.speaker_id).distinct()
+    quoted = select(col(Quote.speaker_id)).distinct()
     connection.execute(delete(table).where(table.c.id.not_in(quoted)))
 
 
@@ -109,7 +110,7 @@ def _surname_alias(speaker: Said) -> str:
 
 
 def _add_alias(connection: Connection, speaker_id: int, alias: str) -> None:
-    table = Speaker.__table__
+    table = table_of(Speaker)
     current = connection.execute(select(table.c.aliases).where(table.c.id == speaker_id)).scalar_one()
     names = [a for a in current.split("|") if a]
     if alias not in names:

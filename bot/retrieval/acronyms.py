@@ -9,6 +9,7 @@ abbreviations written by hand.
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
 
 from bot.retrieval.text import STOPWORDS, stem, words
@@ -64,7 +65,7 @@ def _may_spell(run: str, written: set[str]) -> bool:
 
 
 class Acronyms:
-    def __init__(self, texts):
+    def __init__(self, texts: Iterable[str]) -> None:
         texts = [text for text in texts if text]
         written = {match.lower() for text in texts for match in ABBREVIATION.findall(text)}
         # Runs repeat across a coverage (names, titles): count them first, read each once.

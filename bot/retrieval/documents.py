@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlmodel import col
 
 from bot.loader.timestamps import as_utc
 from bot.models import ContentVersion, Coverage, Entry, SummaryPoint
@@ -46,7 +47,7 @@ class Document:
 
 def content_version(engine: Engine) -> int:
     with engine.connect() as connection:
-        return connection.execute(select(ContentVersion.version).where(ContentVersion.id == 1)).scalar() or 0
+        return connection.execute(select(col(ContentVersion.version)).where(col(ContentVersion.id) == 1)).scalar() or 0
 
 
 def _shared(value: str | None) -> str | None:
@@ -58,12 +59,12 @@ def read_documents(engine: Engine) -> list[Document]:
     """Every entry and summary point, streamed from the database so no second copy is held."""
     documents: list[Document] = []
     with engine.connect() as connection:
-        titles = dict(connection.execute(select(Coverage.id, Coverage.title)).all())
+        titles = dict(connection.execute(select(col(Coverage.id), col(Coverage.title))).all())
         entries = connection.execution_options(yield_per=2000).execute(
             select(
-                Entry.id, Entry.coverage_id, Entry.title, Entry.body, Entry.published_at, Entry.zone,
-                Entry.author, Entry.author_role, Entry.label, Entry.address, Entry.page_number, Entry.position,
-            ).order_by(Entry.id)
+                col(Entry.id), col(Entry.coverage_id), col(Entry.title), col(Entry.body), col(Entry.published_at), col(Entry.zone),
+                col(Entry.author), col(Entry.author_role), col(Entry.label), col(Entry.address), col(Entry.page_number), col(Entry.position),
+            ).order_by(col(Entry.id))
         )
         for row in entries:
             documents.append(
@@ -86,9 +87,9 @@ def read_documents(engine: Engine) -> list[Document]:
             )
         points = connection.execute(
             select(
-                SummaryPoint.id, SummaryPoint.coverage_id, SummaryPoint.text, SummaryPoint.address,
-                SummaryPoint.position, SummaryPoint.kind,
-            ).order_by(SummaryPoint.id)
+                col(SummaryPoint.id), col(SummaryPoint.coverage_id), col(SummaryPoint.text), col(SummaryPoint.address),
+                col(SummaryPoint.position), col(SummaryPoint.kind),
+            ).order_by(col(SummaryPoint.id))
         ).all()
     documents += [
         Document(

@@ -15,8 +15,8 @@ from bot.memory import settle_after_build
 from bot.retrieval.acronyms import Acronyms
 from bot.retrieval.documents import Document
 from bot.retrieval.postings import build_postings, sample_step
-from bot.retrieval.spelling import Speller
 from bot.retrieval.related import RelatedWords, configured
+from bot.retrieval.spelling import Speller
 from bot.retrieval.text import STOPWORDS, WORD, stem, words
 
 # Two question words side by side in the text ("kill list") say more than both apart.
@@ -133,7 +133,7 @@ class SearchIndex:
                 result.append(QueryTerm(stem(fixed), certainty * emphasis, word))
         pairs = [
             QueryTerm(f"{a.term} {b.term}", PHRASE_WEIGHT * min(a.weight, b.weight), f"{a.typed} {b.typed}", True)
-            for a, b in zip(result, result[1:])
+            for a, b in zip(result, result[1:], strict=False)
         ]
         own = {item.term for item in result}
         alternatives = []
@@ -155,7 +155,7 @@ class SearchIndex:
                 for other in sorted(near)
             ]
         alternatives += self._abbreviations(result, own)
-        for first, second in zip(result, result[1:]):
+        for first, second in zip(result, result[1:], strict=False):
             # Two words may mean something together that neither means alone ("straight away").
             together = self.terms_for(self.related.of_pair(first.typed, second.typed)) - own
             alternatives += [
@@ -172,7 +172,7 @@ class SearchIndex:
             if item.term in self.term_ids and not self.is_name(item.typed):
                 continue  # an ordinary word of the coverage is no abbreviation
             stems = self.acronyms.expansion(item.typed)
-            pairs = [f"{a} {b}" for a, b in zip(stems, stems[1:])] or list(stems)
+            pairs = [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)] or list(stems)
             found += [
                 QueryTerm(pair, RELATED_WEIGHT * item.weight, item.typed, stands_for=item.term)
                 for pair in pairs

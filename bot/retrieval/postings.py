@@ -103,7 +103,7 @@ def build_postings(documents: list[Document]) -> Postings:
                 fields.extend(array("b", [field]) * len(ids))
                 lengths[field, index] = len(ids)
                 if field in PAIR_FIELDS and len(ids) > 1:
-                    pair_keys.extend((a << 32) | b for a, b in zip(ids, ids[1:]))
+                    pair_keys.extend((a << 32) | b for a, b in zip(ids, ids[1:], strict=False))
                     pair_docs.extend(array("i", [index]) * (len(ids) - 1))
                     pair_fields.extend(array("b", [field]) * (len(ids) - 1))
         unigrams.append(_reduce(np.frombuffer(terms, np.int32), docs, fields))
@@ -134,12 +134,12 @@ def build_postings(documents: list[Document]) -> Postings:
         tf = (chunk.counts * field_weights / norms[:, chunk.docs].T).sum(axis=1)
         weights = idf[chunk.terms] * tf * (K1 + 1) / (tf + K1)
         order = np.argsort(chunk.terms, kind="stable")
-        terms = chunk.terms[order]
-        rank = np.arange(len(terms)) - np.searchsorted(terms, terms, side="left")
-        destination = cursor[terms] + rank
+        ordered = chunk.terms[order]
+        rank = np.arange(len(ordered)) - np.searchsorted(ordered, ordered, side="left")
+        destination = cursor[ordered] + rank
         out_docs[destination] = chunk.docs[order]
         out_weights[destination] = weights[order]
-        unique, counts = np.unique(terms, return_counts=True)
+        unique, counts = np.unique(ordered, return_counts=True)
         cursor[unique] += counts
     # Lower-case uses are all uses but the capitalised ones.
     capitalised_anywhere: Counter = Counter()

@@ -21,9 +21,14 @@ BROAD_CLASS = 30
 class RelatedWords:
     def __init__(self, wordnet: WordNet | None):
         self.wordnet = wordnet
+        # Caches per instance (a method cache would keep every instance alive).
+        self.of = lru_cache(maxsize=50_000)(self._of_uncached)
+        self.near = lru_cache(maxsize=50_000)(self._near_uncached)
+        self.is_broad = lru_cache(maxsize=10_000)(self._is_broad_uncached)
+        self._senses_of = lru_cache(maxsize=50_000)(self._senses_of_uncached)
+        self._usual = lru_cache(maxsize=50_000)(self._usual_uncached)
 
-    @lru_cache(maxsize=50_000)
-    def of(self, word: str) -> frozenset[str]:
+    def _of_uncached(self, word: str) -> frozenset[str]:
         """Lower-case words and phrases of the same meaning as `word`, without it."""
         if self.wordnet is None or not word.replace(" ", "").isalpha():
             return frozenset()
@@ -41,8 +46,7 @@ class RelatedWords:
         ("prime minister") or writes it as one word ("straight away": "straightaway")."""
         return (self.of(f"{first} {second}") | self.of(first + second)) - {first, second}
 
-    @lru_cache(maxsize=50_000)
-    def near(self, word: str) -> frozenset[str]:
+    def _near_uncached(self, word: str) -> frozenset[str]:
         """Words one step more general or more specific than `word` ("meddle" -> "interfere",
         "female" -> "woman", "quit" -> "withdraw"), where that step is within a narrow class (a
         few kinds, so they say nearly the same thing), and the body a member belongs to or its
@@ -59,21 +63,18 @@ class RelatedWords:
                 found.update(other for other in self.wordnet.words_of(synset) if self._usually_means(other, synset))
         return frozenset(found - {word} - self.of(word))
 
-    @lru_cache(maxsize=10_000)
-    def is_broad(self, noun: str) -> bool:
+    def _is_broad_uncached(self, noun: str) -> bool:
         """Whether the noun's most usual meaning is a class of many kinds of thing."""
         if self.wordnet is None or not noun.isalpha():
             return False
         first = next((s for s in self.wordnet.senses(noun, 1) if s.synset[0] == "n"), None)
         return first is not None and self.wordnet.narrower_count(first.synset) > BROAD_CLASS
 
-    @lru_cache(maxsize=50_000)
-    def _senses_of(self, word: str) -> frozenset[tuple[str, int]]:
+    def _senses_of_uncached(self, word: str) -> frozenset[tuple[str, int]]:
         assert self.wordnet is not None
         return frozenset(sense.synset for sense in self._usual(word))
 
-    @lru_cache(maxsize=50_000)
-    def _usual(self, word: str) -> tuple[Sense, ...]:
+    def _usual_uncached(self, word: str) -> tuple[Sense, ...]:
         """The word's usual senses: among the first SENSES of a part of speech, and seen in
         WordNet's tagged texts at least USUAL_SHARE as often as its most usual one of that part
         of speech (one never seen there keeps its first sense)."""

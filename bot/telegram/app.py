@@ -11,7 +11,6 @@ from urllib.parse import urlparse
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from telegram import BotCommand, Update
-from telegram.request import HTTPXRequest
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -22,21 +21,22 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.db import get_engine
+from bot.following.pusher import Pusher, push_timing
 from bot.library import Library
 from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
-from bot.following.pusher import Pusher, push_timing
 from bot.telegram import follow_handlers, guards, handlers
 from bot.telegram.delivery import Delivery
+from bot.telegram.guards import QuestionLimiter
 from bot.telegram.outbox import Outbox
 from bot.telegram.render import ABOUT_PREFIX, UNFOLLOW_PREFIX
 from bot.telegram.tolerant_bot import UpdateTolerantBot
 from bot.telegram.update_order import PerChatUpdateProcessor
 from bot.telegram.upkeep import CoverageUpkeep, off_loop
-from bot.telegram.guards import QuestionLimiter
 
 log = logging.getLogger(__name__)
 
@@ -113,10 +113,11 @@ def build_application(settings: Settings, library: Library) -> Application:
         ]
     )
     application.add_error_handler(handlers.on_error)
-    application.job_queue.run_repeating(
-        upkeep.job, interval=settings.reload_interval_seconds, first=settings.reload_interval_seconds
-    )
-    application.job_queue.run_repeating(_resume_kept, interval=RESUME_SECONDS, first=RESUME_SECONDS)
+    jobs = application.job_queue
+    if jobs is None:  # the job-queue extra is a dependency of this package
+        raise RuntimeError("python-telegram-bot was installed without its job queue")
+    jobs.run_repeating(upkeep.job, interval=settings.reload_interval_seconds, first=settings.reload_interval_seconds)
+    jobs.run_repeating(_resume_kept, interval=RESUME_SECONDS, first=RESUME_SECONDS)
     if settings.push_enabled:
         application.bot_data["pusher"] = Pusher(library, delivery, push_timing(settings))
     return application
@@ -203,7 +204,9 @@ def run(settings: Settings) -> None:
         return
     library = Library(engine)
     application = build_application(settings, library)
-    stop_signals = _stop_at_once_on_signals(application.bot_data["watcher"])
+    _stop_at_once_on_signals(application.bot_data["watcher"])
+    # None: the handlers above replace python-telegram-bot's own.
+    stop_signals = None
     if settings.webhook_url:
         secret = settings.webhook_secret_token.get_secret_value() if settings.webhook_secret_token else None
         if not secret:
@@ -228,8 +231,7 @@ def run(settings: Settings) -> None:
 
 def _stop_at_once_on_signals(watcher: CoverageWatcher) -> None:
     """SIGTERM, SIGINT and SIGABRT stop the bot as python-telegram-bot's own handlers would,
-    and first tell a load under way to give up, so stopping never waits for it. Returns the
-    `stop_signals` for run_polling: none, these handlers replace its own."""
+    and first tell a load under way to give up, so stopping never waits for it."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
 
@@ -239,4 +241,3 @@ def _stop_at_once_on_signals(watcher: CoverageWatcher) -> None:
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGABRT):
         loop.add_signal_handler(sig, stop)
-    return None

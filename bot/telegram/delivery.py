@@ -250,13 +250,17 @@ class Delivery:
             return await self._request(message)
 
     async def _request(self, message: Outgoing) -> int:
-        common = {"parse_mode": ParseMode.HTML, "link_preview_options": LinkPreviewOptions(is_disabled=True),
-                  "reply_markup": message.keyboard}
+        no_preview = LinkPreviewOptions(is_disabled=True)
         if message.edit_message_id is not None:
-            await self.bot.edit_message_text(message.text, chat_id=message.chat_id,
-                                             message_id=message.edit_message_id, **common)
+            await self.bot.edit_message_text(
+                message.text, chat_id=message.chat_id, message_id=message.edit_message_id,
+                parse_mode=ParseMode.HTML, link_preview_options=no_preview, reply_markup=message.keyboard,
+            )
             return message.edit_message_id
-        sent = await self.bot.send_message(message.chat_id, message.text, message_thread_id=message.thread_id, **common)
+        sent = await self.bot.send_message(
+            message.chat_id, message.text, message_thread_id=message.thread_id,
+            parse_mode=ParseMode.HTML, link_preview_options=no_preview, reply_markup=message.keyboard,
+        )
         return sent.message_id
 
     async def _apologise_for(self, message: Outgoing, queue: deque[Outgoing]) -> None:

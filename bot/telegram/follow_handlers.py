@@ -13,7 +13,7 @@ from bot.following import store
 from bot.loader.timestamps import display_time
 from bot.retrieval.text import normalise
 from bot.telegram.delivery import plain, say
-from bot.telegram.handlers import current_answerer, library, remember_seen, reply_answer
+from bot.telegram.handlers import current_answerer, library, message_of, query_of, remember_seen, reply_answer
 from bot.telegram.render import ABOUT_PREFIX, UNFOLLOW_PREFIX, follows_html, parse_id
 from bot.telegram.upkeep import off_loop
 
@@ -48,7 +48,7 @@ async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
 
 
 async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
+    message = message_of(update)
     if not await may_manage(update, context):
         say(context, message, plain(ONLY_ADMINS))
         return
@@ -72,13 +72,13 @@ async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def following(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
+    message = message_of(update)
     rows = await off_loop(lambda: store.chat_follows(library(context).engine, message.chat_id))
     say(context, message, follows_html([row.topic for row in rows]))
 
 
 async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
+    message = message_of(update)
     if not await may_manage(update, context):
         say(context, message, plain(ONLY_ADMINS))
         return
@@ -102,7 +102,7 @@ async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The entries since this chat last asked (/new, /latest) or was sent a push."""
-    message = update.effective_message
+    message = message_of(update)
     engine = library(context).engine
     answerer = await current_answerer(context)
     last = await off_loop(lambda: store.last_seen(engine, message.chat_id))
@@ -119,7 +119,7 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def unfollow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = query_of(update)
     follow_id = parse_id(query.data or "", UNFOLLOW_PREFIX)
     chat = update.effective_chat
     engine = library(context).engine
@@ -136,7 +136,7 @@ async def unfollow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 async def about_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """"More on this" under a pushed entry: what else the coverage says about its subject."""
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
     ref = (query.data or "")[len(ABOUT_PREFIX):]
     answerer = await current_answerer(context)

@@ -81,7 +81,7 @@ def addressed_to_bot(message: Message, username: str | None, bot_id: int) -> boo
     if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
         return True
     mentions = [*message.parse_entities(["mention"]).values(), *message.parse_caption_entities(["mention"]).values()]
-    return bool(username) and any(m.lower() == f"@{username.lower()}" for m in mentions)
+    return username is not None and any(m.lower() == f"@{username.lower()}" for m in mentions)
 
 
 def budget_key(update: Update, bot_username: str | None, bot_id: int) -> object | None:

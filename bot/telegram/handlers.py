@@ -6,7 +6,10 @@ import re
 from html import escape
 from uuid import uuid4
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import (
+    CallbackQuery,
+    InlineQuery,
     InlineQueryResultArticle,
     InputTextMessageContent,
     LinkPreviewOptions,
@@ -17,18 +20,16 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.answers import Answer, Answerer
 from bot.following import store
 from bot.library import Library
 from bot.loader.in_child import LoadStopped
+from bot.loader.timestamps import display_time
 from bot.loader.watch import CoverageWatcher
 from bot.telegram.delivery import SORRY, delivery, outgoing, plain, say
 from bot.telegram.guards import addressed_to_bot, is_admin, settings_of
-from bot.loader.timestamps import display_time
-from bot.telegram.upkeep import off_loop
 from bot.telegram.render import answer_blocks, citation_html, more_keyboard, parse_more, split_messages
+from bot.telegram.upkeep import off_loop
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,27 @@ COMMANDS = [
 ]
 
 
+def message_of(update: Update) -> Message:
+    """The message a message or command handler was called for (python-telegram-bot calls
+    them only with one)."""
+    message = update.effective_message
+    if message is None:
+        raise ValueError("an update without a message reached a message handler")
+    return message
+
+
+def query_of(update: Update) -> CallbackQuery:
+    if update.callback_query is None:
+        raise ValueError("an update without a button press reached a button handler")
+    return update.callback_query
+
+
+def inline_of(update: Update) -> InlineQuery:
+    if update.inline_query is None:
+        raise ValueError("an update without an inline query reached the inline handler")
+    return update.inline_query
+
+
 def library(context: ContextTypes.DEFAULT_TYPE) -> Library:
     return context.bot_data["library"]
 
@@ -78,7 +100,7 @@ TYPING_AFTER = 0.5  # seconds: quicker answers arrive before "typing…" would b
 
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
-    message = update.effective_message
+    message = message_of(update)
 
     async def work() -> Answer:
         answerer = await current_answerer(context)
@@ -122,7 +144,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             + "\n".join(f"• {escape(q)}" for q in stats.examples)
             + "\n\nEvery answer cites its entry, time and author. Send /help for all commands."
         )
-    say(context, update.effective_message, text)
+    say(context, message_of(update), text)
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -141,7 +163,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         "In a private chat, any message is a question. In groups, mention me or reply to me.\n"
         "Inline: type <code>@{username} kill list</code> in any chat."
     ).replace("{username}", escape(context.bot.username or "bot"))
-    say(context, update.effective_message, text)
+    say(context, message_of(update), text)
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -152,12 +174,12 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except ValueError:
             count = 0
         if count < 1:
-            say(context, update.effective_message, plain(LATEST_USAGE))
+            say(context, message_of(update), plain(LATEST_USAGE))
             return
         count = min(count, MAX_LATEST)
     answerer = await current_answerer(context)
-    reply_answer(context, update.effective_message, answerer.latest(count))
-    remember_seen(context, update.effective_message.chat_id, answerer.newest_entry_id)
+    reply_answer(context, message_of(update), answerer.latest(count))
+    remember_seen(context, message_of(update).chat_id, answerer.newest_entry_id)
 
 
 def remember_seen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, entry_id: int) -> None:
@@ -175,13 +197,13 @@ def remember_seen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, entry_id: in
 
 async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     answerer = await current_answerer(context)
-    reply_answer(context, update.effective_message, answerer.key_points())
+    reply_answer(context, message_of(update), answerer.key_points())
 
 
 async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     question = " ".join(context.args or [])
     if not question.strip():
-        say(context, update.effective_message, plain(ASK_USAGE))
+        say(context, message_of(update), plain(ASK_USAGE))
         return
     await answer_question(update, context, question)
 
@@ -190,18 +212,18 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/who NAME [TOPIC]: the longest leading run of words that names a speaker is the name."""
     args = context.args or []
     if not args or len(" ".join(args)) > MAX_WHO_CHARS:
-        say(context, update.effective_message, plain(WHO_USAGE))
+        say(context, message_of(update), plain(WHO_USAGE))
         return
     async def work() -> Answer:
         answerer = await current_answerer(context)
         return await asyncio.to_thread(answerer.who_from_words, args)
 
-    answer = await while_typing(context, update.effective_message.chat_id, work())
-    reply_answer(context, update.effective_message, answer)
+    answer = await while_typing(context, message_of(update).chat_id, work())
+    reply_answer(context, message_of(update), answer)
 
 
 async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
+    message = message_of(update)
     question = message.text or message.caption or ""
     if message.chat.type != ChatType.PRIVATE:
         if not addressed_to_bot(message, context.bot.username, context.bot.id):
@@ -211,7 +233,7 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.callback_query
+    query = query_of(update)
     await query.answer()
     refs = parse_more(query.data or "")
     answerer = await current_answerer(context)
@@ -221,7 +243,7 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query = update.inline_query
+    query = inline_of(update)
     text = (query.query or "").strip()
     answerer = await current_answerer(context)
     answer = await asyncio.to_thread(answerer.search, text, MAX_INLINE_RESULTS) if text else answerer.latest(MAX_INLINE_RESULTS)
@@ -249,7 +271,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    message = update.effective_message
+    message = message_of(update)
     command = (message.text or "").split()[0] if message.text else ""
     target = command.partition("@")[2].lower()
     username = (context.bot.username or "").lower()
@@ -263,7 +285,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Admins: load new and changed coverage now instead of waiting for the next check."""
     if not is_admin(update, context):
-        say(context, update.effective_message, plain(NOT_ADMIN))
+        say(context, message_of(update), plain(NOT_ADMIN))
         return
     watcher: CoverageWatcher = context.bot_data["watcher"]
     try:
@@ -272,13 +294,13 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return  # the bot is stopping
     await asyncio.to_thread(library(context).refresh)
     failures = "".join(f"\n• {escape(o.path.name)}: {escape(o.message)}" for o in report.failed)
-    say(context, update.effective_message, f"Reloaded: {escape(report.summary_line())}{failures}")
+    say(context, message_of(update), f"Reloaded: {escape(report.summary_line())}{failures}")
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button whose data this bot does not know (an old release's, or tampered): answer it, so
     the user's client stops waiting, and say so."""
-    await update.callback_query.answer("That button no longer works. Ask again.")
+    await query_of(update).answer("That button no longer works. Ask again.")
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

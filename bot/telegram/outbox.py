@@ -10,24 +10,24 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from telegram import InlineKeyboardMarkup
 
 from bot.loader.timestamps import as_utc
-from bot.models import OutgoingMessage
+from bot.models import OutgoingMessage, table_of
 from bot.transactions import writing
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
-table = OutgoingMessage.__table__  # type: ignore[attr-defined]
+table = table_of(OutgoingMessage)
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -62,7 +62,7 @@ class Outbox:
         until = now() + LEASE
         with writing(self.engine) as connection:
             for message in fresh:
-                message.stored_id = connection.execute(
+                inserted = connection.execute(
                     table.insert().values(
                         chat_id=message.chat_id,
                         thread_id=message.thread_id,
@@ -72,7 +72,8 @@ class Outbox:
                         owner=self.owner,
                         lease_until=until,
                     )
-                ).inserted_primary_key[0]
+                ).inserted_primary_key
+                message.stored_id = inserted[0] if inserted is not None else None
 
     def sent(self, message: Outgoing) -> None:
         if message.stored_id is None:

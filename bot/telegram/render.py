@@ -55,7 +55,7 @@ def answer_blocks(answer: Answer) -> list[str]:
         source = f'\n<a href="{escape(first.address, quote=True)}">Source</a>' if first.address else ""
         blocks.append(points + source)
         return blocks
-    blocks += [citation_html(c, n) for c, n in zip(answer.citations, entry_numbers(answer.citations))]
+    blocks += [citation_html(c, n) for c, n in zip(answer.citations, entry_numbers(answer.citations), strict=False)]
     return blocks
 
 

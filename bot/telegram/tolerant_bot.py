@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 
 class UpdateTolerantBot(ExtBot):
-    async def _do_post(self, endpoint, data, **kwargs):  # type: ignore[override]
+    async def _do_post(self, endpoint, data, **kwargs):
         result = await super()._do_post(endpoint, data, **kwargs)
         if endpoint != "getUpdates" or not isinstance(result, list):
             return result

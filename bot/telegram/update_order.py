@@ -12,6 +12,9 @@ from collections.abc import Awaitable, Hashable
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+# Updates held in memory at once, waiting or running (python-telegram-bot's own count).
+UNBOUNDED = 100_000
+
 
 def _sender(update: object) -> Hashable | None:
     if not isinstance(update, Update):
@@ -24,30 +27,33 @@ def _sender(update: object) -> Hashable | None:
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """python-telegram-bot's own slot count is set too high to bind: it is taken before the
+    processor sees an update, so a chat's waiting updates would hold slots. The real limit,
+    `max_concurrent_updates`, is taken here, after the chat's turn."""
+
     def __init__(self, max_concurrent_updates: int):
-        super().__init__(max_concurrent_updates)
+        super().__init__(UNBOUNDED)
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         # chat -> (its turn, how many of its updates hold or wait for it)
         self._turns: dict[Hashable, tuple[asyncio.Lock, int]] = {}
 
-    async def process_update(self, update: object, coroutine: Awaitable) -> None:
+    async def do_process_update(self, update: object, coroutine: Awaitable) -> None:
         key = _sender(update)
         if key is None:
-            await super().process_update(update, coroutine)
+            async with self._slots:
+                await coroutine
             return
         lock, users = self._turns.get(key, (asyncio.Lock(), 0))
         self._turns[key] = (lock, users + 1)
         try:
-            async with lock:
-                await super().process_update(update, coroutine)
+            async with lock, self._slots:
+                await coroutine
         finally:
             lock, users = self._turns[key]
             if users == 1:
                 del self._turns[key]
             else:
                 self._turns[key] = (lock, users - 1)
-
-    async def do_process_update(self, update: object, coroutine: Awaitable) -> None:
-        await coroutine
 
     async def initialize(self) -> None:
         pass

@@ -25,6 +25,7 @@ from bot.loader.watch import CoverageWatcher
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+WATCH_TIMEOUT_MS = 1_000
 
 
 async def off_loop(work: Callable[[], T]) -> T:
@@ -84,9 +85,18 @@ class CoverageUpkeep:
             self._watching = asyncio.create_task(self._watch(), name="watching KNOWLEDGE_DIR")
 
     async def _watch(self) -> None:
+        watching = False
         try:
+            # A timeout yields an empty batch: the first one says the watch is in place.
             async for changes in awatch(self.watcher.folder, stop_event=self._stop_watching, recursive=True,
-                                        watch_filter=lambda _change, path: path.endswith(".txt")):
+                                        watch_filter=lambda _change, path: path.endswith(".txt"),
+                                        rust_timeout=WATCH_TIMEOUT_MS, yield_on_timeout=True):
+                if not changes:
+                    if not watching:
+                        watching = True
+                        log.info("watching %s for changes", self.watcher.folder)
+                        self.start_check()  # for anything that landed before the watch was in place
+                    continue
                 log.debug("%d change(s) in %s", len(changes), self.watcher.folder)
                 # A file is read once it has been left alone for the watcher's settle time.
                 await asyncio.sleep(self.watcher.settle + 0.1)

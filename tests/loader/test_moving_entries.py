@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from bot.loader.run import load_paths
-from tests.support.live_pages import live_page, update_numbers
 from bot.models import Entry, EntryPage, Quote
+from tests.support.live_pages import live_page, update_numbers
 
 ADDRESS = "https://www.bbc.co.uk/news/live/world-00000003"
 

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.loader.page_text import ParsedPage, PageError, parse_page
+from bot.loader.page_text import PageError, ParsedPage, parse_page
 from bot.loader.timestamps import display_time, local_time, parse_stamp
 
-UTC = timezone.utc
+UTC = UTC
 
 SEED_TITLES = [
     "EU agrees to provide Ukraine with 'advisory' military training",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from bot.loader.timestamps import as_utc
 from bot.models import Coverage, Entry, Page, SummaryPoint
 from bot.retrieval.documents import content_version
 
-UTC = timezone.utc
+UTC = UTC
 SHARED_PAGE_28 = "feeds.bbci.co.uk_news_live_world-europe-60454795_page-28.txt"
 FIRST_TITLE = "EU agrees to provide Ukraine with 'advisory' military training"
 SECOND_TITLE = "UK defence secretary to update MPs on Ukraine crisis"

@@ -11,10 +11,10 @@ from sqlalchemy.engine import Engine
 
 from bot.cli import main
 from bot.loader.run import load_paths
-from tests.support.live_pages import live_page, update_numbers
 from bot.loader.unload import unload_sources
 from bot.loader.watch import SETTLE_SECONDS, CoverageWatcher
 from bot.models import Entry, Page, SummaryPoint
+from tests.support.live_pages import live_page, update_numbers
 
 ADDRESS = "https://www.bbc.co.uk/news/live/world-00000004"
 

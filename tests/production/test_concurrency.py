@@ -156,7 +156,7 @@ def test_two_loaders_at_once_store_everything_once(
             reports: list[LoadReport | None] = [None] * len(engines)
             crashes: list[str] = []
 
-            def load(index: int) -> None:
+            def load(index: int, barrier=barrier, reports=reports, crashes=crashes) -> None:
                 barrier.wait()
                 try:
                     reports[index] = load_paths(engines[index], orders[index])

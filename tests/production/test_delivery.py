@@ -70,7 +70,7 @@ def ask_during_outage(bot: BotProcess, chat: int) -> None:
 
 def assert_answered_in_order_once(bot: BotProcess, chat: int) -> None:
     replies = bot.wait_messages(chat, 0, count=len(QUESTIONS), timeout=REPLY_TIMEOUT)
-    for reply, (_, expected) in zip(replies, QUESTIONS):
+    for reply, (_, expected) in zip(replies, QUESTIONS, strict=False):
         assert expected.lower() in visible(reply["text"]).lower()
     assert len(bot.settle(chat)) == len(QUESTIONS)
 

@@ -192,8 +192,8 @@ def test_a_reply_telegram_refuses_gives_an_apology_and_a_log_line_without_the_to
 
 def test_a_chat_not_allowed_gets_no_reply(bot: BotProcess) -> None:
     api = bot.api
-    for text in (PESKOV, "/start", "/latest 2", "/reload"):
-        api.send_text(STRANGER_CHAT, text)
+    for message in (PESKOV, "/start", "/latest 2", "/reload"):
+        api.send_text(STRANGER_CHAT, message)
     api.send_text(STRANGER_CHAT - 1, PESKOV, chat_type="group", user_id=ALLOWED[0])  # an allowed user elsewhere
     before = len(api.inline_answers())
     api.send_inline_query("kill list", user_id=STRANGER_CHAT)

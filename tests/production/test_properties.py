@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -109,7 +109,7 @@ def check_parsed(parsed: ParsedPage) -> None:
         assert all(isinstance(paragraph, str) for paragraph in entry.paragraphs)
         if entry.published_at is not None:
             assert entry.published_at.tzinfo is not None
-            assert entry.published_at.utcoffset() == timezone.utc.utcoffset(None)
+            assert entry.published_at.utcoffset() == UTC.utcoffset(None)
             assert entry.zone in ("GMT", "BST")
     assert all(isinstance(warning, str) and warning for warning in parsed.warnings)
 

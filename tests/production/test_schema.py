@@ -15,7 +15,7 @@ import sys
 import threading
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import alembic.op
@@ -42,7 +42,7 @@ TABLES_OF_RELEASE = {1: V1_TABLES, 2: V2_TABLES, 3: V3_TABLES}
 ALEMBIC_TABLE = "alembic_version"
 HEAD = script_directory().get_current_head()
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-WHEN = datetime(2022, 2, 21, 13, 11, tzinfo=timezone.utc)
+WHEN = datetime(2022, 2, 21, 13, 11, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -7,14 +7,19 @@ import html
 import json
 import threading
 import time
-from datetime import timedelta
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle
-from telegram import InputTextMessageContent, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (

@@ -362,7 +362,7 @@ def test_inline_query_offers_cited_articles(bot: BotProcess) -> None:
     for query in ("kill list", ""):  # a search, then an empty query (the newest entries)
         before = len(api.inline_answers())
         api.send_inline_query(query)
-        answers = api.wait_for(lambda: api.inline_answers()[before:], REPLY_TIMEOUT, "an inline answer")
+        answers = api.wait_for(lambda before=before: api.inline_answers()[before:], REPLY_TIMEOUT, "an inline answer")
         results = answers[0]["results"]
         assert 1 <= len(results) <= 10
         assert str(answers[0].get("is_personal", False)).lower() == "false"  # anyone may ask this bot

@@ -9,10 +9,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from types import SimpleNamespace
 from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
