@@ -5,7 +5,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from bot.loader.timestamps import display_time
 from bot.quotes.lookup import QuoteBook, SpeakerMatch, said_by_question, who_said_question
 from bot.quotes.query import QuoteRecord
 from bot.retrieval.answer_kind import holds
@@ -17,6 +16,7 @@ from bot.retrieval.question import classify
 from bot.retrieval.search import Searcher
 from bot.retrieval.text import normalise, stem, words
 from bot.retrieval.text import terms as text_terms
+from bot.times import display_time
 
 MAX_CITATIONS = 3
 MAX_RESULTS = 10

@@ -223,7 +223,7 @@ NO_TOKEN = (
 
 
 def _push(args: argparse.Namespace) -> int:
-    from bot.following.process import run
+    from bot.telegram.push_process import run
 
     return _run(args, run)
 

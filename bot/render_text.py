@@ -3,9 +3,9 @@
 import json
 
 from bot.answers import Answer, Citation
-from bot.loader.timestamps import display_time, local_time
 from bot.quotes.query import QuoteRecord
 from bot.retrieval.excerpt import quoted
+from bot.times import display_time, local_time
 
 
 def byline(citation: Citation) -> str:

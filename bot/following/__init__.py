@@ -1,2 +1,2 @@
-"""Following a story: chats follow a coverage or a topic in it, and new entries are pushed to
-them, each (chat, entry) at most once, by any number of processes."""
+"""Following a story, as stored: which chats follow what, which entries each is to get (at most
+once), and what each has seen. Pushing them is bot.telegram.pusher's work."""

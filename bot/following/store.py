@@ -9,8 +9,8 @@ from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from bot.db import insert_for
-from bot.loader.timestamps import as_utc
 from bot.models import ChatSeen, Follow, Push, table_of
+from bot.times import as_utc
 from bot.transactions import writing
 
 follows = table_of(Follow)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.loader.addresses import coverage_key, page_number
-from bot.loader.timestamps import StampError, parse_stamp, split_title_and_stamp
+from bot.times import StampError, parse_stamp, split_title_and_stamp
 
 
 class PageError(ValueError):

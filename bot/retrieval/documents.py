@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
-from bot.loader.timestamps import as_utc
 from bot.models import ContentVersion, Coverage, Entry, SummaryPoint
+from bot.times import as_utc
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from bot.loader.timestamps import local_time
 from bot.retrieval.answer_kind import AnswerKind, Wanted, holds, wanted
 from bot.retrieval.excerpt import sentences
 from bot.retrieval.index import RELATED_WEIGHT, QueryTerm, SearchIndex
 from bot.retrieval.question import Day, Intent, TimeOfDay
 from bot.retrieval.text import stem
 from bot.retrieval.text import terms as text_terms
+from bot.times import local_time
 
 # Below this share of the question's information found in the best document, the bot says it
 # has nothing rather than cite something loosely related (calibrated on the question sets).

@@ -25,7 +25,6 @@ from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.db import get_engine
-from bot.following.pusher import Pusher, push_timing
 from bot.library import Library
 from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
@@ -33,6 +32,7 @@ from bot.telegram import follow_handlers, guards, handlers
 from bot.telegram.delivery import Delivery
 from bot.telegram.guards import QuestionLimiter
 from bot.telegram.outbox import Outbox
+from bot.telegram.pusher import Pusher, push_timing
 from bot.telegram.render import ABOUT_PREFIX, UNFOLLOW_PREFIX
 from bot.telegram.tolerant_bot import UpdateTolerantBot
 from bot.telegram.update_order import PerChatUpdateProcessor

@@ -10,12 +10,12 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.following import store
-from bot.loader.timestamps import display_time
 from bot.retrieval.text import normalise
 from bot.telegram.delivery import plain, say
 from bot.telegram.handlers import current_answerer, library, message_of, query_of, remember_seen, reply_answer
 from bot.telegram.render import ABOUT_PREFIX, UNFOLLOW_PREFIX, follows_html, parse_id
 from bot.telegram.upkeep import off_loop
+from bot.times import display_time
 
 log = logging.getLogger(__name__)
 

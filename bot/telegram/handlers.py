@@ -24,12 +24,12 @@ from bot.answers import Answer, Answerer
 from bot.following import store
 from bot.library import Library
 from bot.loader.in_child import LoadStopped
-from bot.loader.timestamps import display_time
 from bot.loader.watch import CoverageWatcher
 from bot.telegram.delivery import SORRY, delivery, outgoing, plain, say
 from bot.telegram.guards import addressed_to_bot, is_admin, settings_of
 from bot.telegram.render import answer_blocks, citation_html, more_keyboard, parse_more, split_messages
 from bot.telegram.upkeep import off_loop
+from bot.times import display_time
 
 log = logging.getLogger(__name__)
 

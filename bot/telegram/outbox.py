@@ -16,8 +16,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
 from telegram import InlineKeyboardMarkup
 
-from bot.loader.timestamps import as_utc
 from bot.models import OutgoingMessage, table_of
+from bot.times import as_utc
 from bot.transactions import writing
 
 log = logging.getLogger(__name__)

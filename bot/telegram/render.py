@@ -7,8 +7,8 @@ from html import escape, unescape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answers import Answer, Citation
-from bot.loader.timestamps import display_time
 from bot.retrieval.excerpt import quoted
+from bot.times import display_time
 
 MAX_MESSAGE = 4096
 MAX_CALLBACK_DATA = 64

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from bot.loader.run import MAX_FILE_BYTES, FileOutcome, LoadReport, load_paths
-from bot.loader.timestamps import as_utc
 from bot.models import Entry, Page, SummaryPoint
+from bot.times import as_utc
 
 SEED_ENTRIES = 20
 SEED_POINTS = 8

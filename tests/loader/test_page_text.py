@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.loader.page_text import PageError, ParsedPage, parse_page
-from bot.loader.timestamps import display_time, local_time, parse_stamp
+from bot.times import display_time, local_time, parse_stamp
 
 UTC = UTC
 

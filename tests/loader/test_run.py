@@ -16,9 +16,9 @@ import bot.loader.run
 from bot.cli import main
 from bot.db import make_engine
 from bot.loader.run import LoadReport, load_paths
-from bot.loader.timestamps import as_utc
 from bot.models import Coverage, Entry, Page, SummaryPoint
 from bot.retrieval.documents import content_version
+from bot.times import as_utc
 
 UTC = UTC
 SHARED_PAGE_28 = "feeds.bbci.co.uk_news_live_world-europe-60454795_page-28.txt"

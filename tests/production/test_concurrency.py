@@ -20,9 +20,9 @@ import bot.library
 from bot.db import create_schema, drop_schema, make_engine
 from bot.library import Library
 from bot.loader.run import LoadReport, load_paths
-from bot.loader.timestamps import as_utc
 from bot.models import Coverage, Entry, Page, Quote, Speaker, SummaryPoint
 from bot.retrieval.documents import content_version
+from bot.times import as_utc
 
 # Nobody the seed page quotes. Pages meet them in this order (see
 # test_two_loaders_meeting_new_speakers_in_opposite_orders for what other orders do).

@@ -29,8 +29,8 @@ from sqlmodel import SQLModel
 from bot.db import create_schema, drop_schema, make_engine
 from bot.library import build_answerer
 from bot.loader.run import load_paths
-from bot.loader.timestamps import as_utc
 from bot.schema import LEGACY_VERSION_TABLE, current_revision, script_directory, upgrade
+from bot.times import as_utc
 
 V1_TABLES = {"coverage", "page", "entry", "summarypoint", "contentversion"}
 V2_TABLES = V1_TABLES | {"speaker", "quote"}

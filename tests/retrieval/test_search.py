@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.answers import NOTHING_FOUND, Answer, Answerer
-from bot.loader.timestamps import local_time
 from bot.retrieval.question import classify
 from bot.retrieval.text import stem
+from bot.times import local_time
 
 KULEBA_TITLES = {"Ukraine urges EU to take action", "EU agrees to provide Ukraine with 'advisory' military training"}
 

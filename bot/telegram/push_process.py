@@ -10,11 +10,11 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from bot.following.pusher import Pusher, push_timing
 from bot.library import Library
 from bot.telegram.app import TELEGRAM_BASE_URL, open_database
 from bot.telegram.delivery import Delivery
 from bot.telegram.outbox import Outbox
+from bot.telegram.pusher import Pusher, push_timing
 from bot.telegram.tolerant_bot import UpdateTolerantBot
 
 log = logging.getLogger(__name__)
