@@ -215,13 +215,18 @@ class Answerer:
         return Answer(question, "key_points", "The key points:", citations)
 
     def resolve(self, refs: list[str], question: str = "") -> Answer:
-        """Citations for refs carried by a "More" button; refs that no longer exist are skipped."""
+        """Citations for refs carried by a "More" button; refs that no longer exist are skipped.
+        With the question they came from, each is cited as that question's answer cites it (its
+        matching sentences, the speaker's line)."""
         docs = [self._by_ref[ref] for ref in refs if ref in self._by_ref]
         weights = None
+        as_answered: dict[str, Citation] = {}
         if question:
             query = self.searcher.index.query_terms(question)
             weights = {item.term: self.searcher.index.idf_of(item.term) * item.weight for item in query}
-        citations = [self._cite(doc, weights) for doc in docs[:MAX_CITATIONS]]
+            full = self.answer(question, limit=MAX_RESULTS * 2)
+            as_answered = {citation.ref: citation for citation in full.citations}
+        citations = [as_answered.get(_ref(self.documents[doc])) or self._cite(doc, weights) for doc in docs[:MAX_CITATIONS]]
         lead = "More results:" if citations else "Those results are no longer in the coverage."
         return Answer(question, "more", lead, citations, [_ref(self.documents[d]) for d in docs[MAX_CITATIONS:]])
 

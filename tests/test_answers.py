@@ -322,3 +322,14 @@ def test_small_talk_gets_a_friendly_reply_and_no_citation(knowledge_answerer: An
         answer = knowledge_answerer.answer(message)
         assert answer.mode == "chat" and not answer.citations, message
         assert "/latest" in answer.lead
+
+
+def test_more_results_are_cited_as_their_question_cites_them(knowledge_answerer: Answerer) -> None:
+    """The "More" button's next results keep the sentences the question matched, not leads."""
+    question = "Ukraine"
+    first = knowledge_answerer.answer(question)
+    assert len(first.more) >= 3
+    whole = knowledge_answerer.answer(question, limit=10)
+    more = knowledge_answerer.resolve(first.more, question)
+    assert more.citations == whole.citations[3:6]
+    assert [c.ref for c in knowledge_answerer.resolve(first.more).citations] == [c.ref for c in more.citations]

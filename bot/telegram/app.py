@@ -29,6 +29,7 @@ from bot.library import Library
 from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
 from bot.telegram import follow_handlers, guards, handlers
+from bot.telegram.asked import RecentQuestions
 from bot.telegram.delivery import Delivery
 from bot.telegram.guards import QuestionLimiter
 from bot.telegram.outbox import Outbox
@@ -65,6 +66,7 @@ def build_application(settings: Settings, library: Library) -> Application:
     application.bot_data["library"] = library
     application.bot_data["settings"] = settings
     application.bot_data["limiter"] = QuestionLimiter(settings.questions_per_minute)
+    application.bot_data["asked"] = RecentQuestions()
     watcher = CoverageWatcher(
         library.engine, settings.knowledge_dir, unload_after=settings.unload_after_seconds, in_child=True
     )

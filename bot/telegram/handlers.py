@@ -27,7 +27,7 @@ from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
 from bot.telegram.delivery import SORRY, delivery, outgoing, plain, say
 from bot.telegram.guards import addressed_to_bot, is_admin, settings_of
-from bot.telegram.render import answer_blocks, citation_html, more_keyboard, parse_more, split_messages
+from bot.telegram.render import answer_blocks, citation_html, more_keyboard, more_token, parse_more, split_messages
 from bot.telegram.upkeep import off_loop
 from bot.times import display_time
 
@@ -90,7 +90,8 @@ async def current_answerer(context: ContextTypes.DEFAULT_TYPE) -> Answerer:
 
 def reply_answer(context: ContextTypes.DEFAULT_TYPE, message: Message, answer: Answer) -> None:
     messages = split_messages(answer_blocks(answer))
-    keyboard = more_keyboard(answer.more)
+    token = context.bot_data["asked"].remember(answer.question) if answer.more and answer.question else ""
+    keyboard = more_keyboard(answer.more, token)
     delivery(context).send(
         [outgoing(message, text, keyboard if index == len(messages) - 1 else None) for index, text in enumerate(messages)]
     )
@@ -236,8 +237,9 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = query_of(update)
     await query.answer()
     refs = parse_more(query.data or "")
+    question = context.bot_data["asked"].question(more_token(query.data or ""))
     answerer = await current_answerer(context)
-    answer = answerer.resolve(refs)
+    answer = await asyncio.to_thread(answerer.resolve, refs, question)
     if isinstance(query.message, Message):
         reply_answer(context, query.message, answer)
 

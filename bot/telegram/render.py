@@ -116,22 +116,31 @@ def _plain_cut(html_line: str, limit: int) -> str:
         size = max(1, size - (len(escaped) - limit) - 1)
 
 
-def more_keyboard(refs: list[str]) -> InlineKeyboardMarkup | None:
-    """A "More" button carrying the next results' ids, so it works after a restart."""
+def more_keyboard(refs: list[str], token: str = "") -> InlineKeyboardMarkup | None:
+    """A "More" button carrying the next results' ids, so it works after a restart, and the
+    token of the question they answer (bot.telegram.asked)."""
+    prefix = f"{MORE_PREFIX}{token}:" if token else MORE_PREFIX
     taken: list[str] = []
     for ref in refs:
-        if len((MORE_PREFIX + ",".join([*taken, ref])).encode()) > MAX_CALLBACK_DATA:
+        if len((prefix + ",".join([*taken, ref])).encode()) > MAX_CALLBACK_DATA:
             break
         taken.append(ref)
     if not taken:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton("More", callback_data=MORE_PREFIX + ",".join(taken))]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton("More", callback_data=prefix + ",".join(taken))]])
 
 
 def parse_more(data: str) -> list[str]:
     if not data.startswith(MORE_PREFIX):
         return []
-    return [ref for ref in data[len(MORE_PREFIX):].split(",") if ref[:1] in ("e", "s") and ref[1:].isdigit()]
+    refs = data[len(MORE_PREFIX):].rpartition(":")[2]
+    return [ref for ref in refs.split(",") if ref[:1] in ("e", "s") and ref[1:].isdigit()]
+
+
+def more_token(data: str) -> str:
+    """The question token of a "More" button ("" for buttons without one)."""
+    token, colon, _refs = data[len(MORE_PREFIX):].partition(":") if data.startswith(MORE_PREFIX) else ("", "", "")
+    return token if colon and token.isalnum() else ""
 
 
 def push_message(topic: str, follow_id: int, citations: list[Citation]) -> tuple[str, InlineKeyboardMarkup, int]:

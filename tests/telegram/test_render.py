@@ -29,6 +29,7 @@ from bot.telegram.render import (
     answer_blocks,
     citation_html,
     more_keyboard,
+    more_token,
     parse_more,
     split_messages,
 )
@@ -319,3 +320,11 @@ def test_a_sentence_that_quotes_someone_is_not_wrapped_in_more_double_quotes() -
 
     assert quoted('He called it a “diplomatic off ramp”.') == '‘He called it a “diplomatic off ramp”.’'
     assert quoted("Talks resume today.") == "“Talks resume today.”"
+
+
+def test_more_keyboard_carries_its_question_token() -> None:
+    keyboard = more_keyboard(["e20", "e14"], "a1b2c3d4")
+    data = keyboard.inline_keyboard[0][0].callback_data
+    assert data == "more:a1b2c3d4:e20,e14"
+    assert parse_more(data) == ["e20", "e14"] and more_token(data) == "a1b2c3d4"
+    assert more_token("more:e20,e14") == ""  # buttons sent before tokens existed
