@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT))
 from bot.config import Settings  # noqa: E402
 from bot.db import make_engine  # noqa: E402
 from bot.library import build_answerer  # noqa: E402
-from bot.telegram.handlers import SORRY  # noqa: E402
+from bot.telegram.delivery import SORRY  # noqa: E402
 from bot.telegram.render import answer_blocks, split_messages  # noqa: E402
 from tests.support.fake_bot_api import FakeBotApi  # noqa: E402
 

@@ -1,5 +1,8 @@
 """Parse one live page saved as text (both the "published at" and the older "Live Reporting" layout).
 
+Over 300 lines: both layouts share the entry and summary parsing, and each header form is a
+small rule of its own.
+
 A page is a list of numbered entries, newest first, optionally preceded by a summary:
 a "Summary" bullet list on newer pages, a numbered key-points list before "Live Reporting"
 on older ones. Everything else on the page (TV-licence notice, "All times stated are UK",

@@ -1,4 +1,7 @@
-"""Write parsed pages into the tables with upserts, so reloading adds nothing."""
+"""Write parsed pages into the tables with upserts, so reloading adds nothing.
+
+Over 300 lines: coverages, pages, entries (and which pages show them), summary points and
+quotes are written in one batch that must stay consistent, so their writers live together."""
 
 import re
 from dataclasses import dataclass, field

@@ -28,7 +28,7 @@ from bot.db import get_engine
 from bot.library import Library
 from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
-from bot.telegram import follow_handlers, guards, handlers
+from bot.telegram import errors, follow_handlers, guards, handlers
 from bot.telegram.asked import RecentQuestions
 from bot.telegram.delivery import Delivery
 from bot.telegram.guards import QuestionLimiter
@@ -114,7 +114,7 @@ def build_application(settings: Settings, library: Library) -> Application:
             MessageHandler(filters.COMMAND, handlers.unknown_command),
         ]
     )
-    application.add_error_handler(handlers.on_error)
+    application.add_error_handler(errors.on_error)
     jobs = application.job_queue
     if jobs is None:  # the job-queue extra is a dependency of this package
         raise RuntimeError("python-telegram-bot was installed without its job queue")

@@ -6,7 +6,6 @@ import re
 from html import escape
 from uuid import uuid4
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import (
     CallbackQuery,
     InlineQuery,
@@ -17,7 +16,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.answers import Answer, Answerer
@@ -25,7 +24,7 @@ from bot.following import store
 from bot.library import Library
 from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
-from bot.telegram.delivery import SORRY, delivery, outgoing, plain, say
+from bot.telegram.delivery import delivery, outgoing, plain, say
 from bot.telegram.guards import addressed_to_bot, is_admin, settings_of
 from bot.telegram.render import answer_blocks, citation_html, more_keyboard, more_token, parse_more, split_messages
 from bot.telegram.upkeep import off_loop
@@ -40,7 +39,6 @@ LATEST_USAGE = f"Usage: /latest N, where N is a number from 1 to {MAX_LATEST}."
 WHO_USAGE = "Usage: /who NAME [TOPIC], e.g. /who Kuleba sanctions"
 ASK_USAGE = "Usage: /ask QUESTION, e.g. /ask What did Kuleba want from the EU?"
 MAX_INLINE_RESULTS = 10
-TRY_AGAIN = "The news database is not reachable right now. Please try again in a minute."
 NOT_ADMIN = "Only the bot's administrators can do that."
 UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
 
@@ -303,25 +301,3 @@ async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """A button whose data this bot does not know (an old release's, or tampered): answer it, so
     the user's client stops waiting, and say so."""
     await query_of(update).answer("That button no longer works. Ask again.")
-
-
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    database_down = isinstance(context.error, SQLAlchemyError)
-    if update is None and isinstance(context.error, NetworkError):
-        # Polling hiccups: python-telegram-bot retries on its own, with back-off.
-        log.warning("Telegram unreachable, retrying: %s", context.error)
-        return
-    if isinstance(context.error, Conflict):
-        log.error("another process is polling with this bot's token; stop it (Telegram: %s)", context.error)
-        return
-    if isinstance(context.error, Forbidden):
-        # The user blocked the bot or it was removed from the chat: nothing can be sent there.
-        chat = update.effective_chat.id if isinstance(update, Update) and update.effective_chat else None
-        log.warning("not allowed to send to chat %s: %s", chat, context.error)
-        return
-    if database_down:
-        log.error("database error while handling an update: %s", context.error.__class__.__name__)
-    else:
-        log.error("error while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message is not None:
-        say(context, update.effective_message, plain(TRY_AGAIN if database_down else SORRY))

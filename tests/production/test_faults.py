@@ -29,8 +29,9 @@ from sqlalchemy.engine import make_url
 
 from bot.answers import NOTHING_FOUND
 from bot.db import make_engine
+from bot.telegram.delivery import SORRY
+from bot.telegram.errors import TRY_AGAIN
 from bot.telegram.guards import SLOW_DOWN
-from bot.telegram.handlers import SORRY, TRY_AGAIN
 from tests.support.bot_process import (
     KNOWLEDGE,
     PESKOV,

@@ -20,7 +20,8 @@ import pytest
 from bot.answers import NOTHING_FOUND, Answerer
 from bot.db import make_engine
 from bot.library import build_answerer
-from bot.telegram.handlers import COMMANDS, SORRY, UNKNOWN_COMMAND
+from bot.telegram.delivery import SORRY
+from bot.telegram.handlers import COMMANDS, UNKNOWN_COMMAND
 from bot.telegram.render import answer_blocks, parse_more, split_messages
 from tests.support.bot_process import (
     PESKOV,
