@@ -19,6 +19,7 @@ from bot.quotes.speech_words import (
     ANY_MARK,
     CAPITALISED_FUNCTION_WORDS,
     CAPITALISED_RUN,
+    CIRCUMSTANCE,
     CLAUSE_WORDS,
     CLOSING_MARK,
     DOCUMENT_WORDS,
@@ -37,6 +38,7 @@ from bot.quotes.speech_words import (
     ROLE_AFTER,
     ROLE_WORDS,
     SENTENCE_END,
+    SENTENCE_SUBJECT,
     SUBJECT_FILLER,
     SUBJECT_FIRST,
     SUBJECT_LAST,
@@ -84,6 +86,7 @@ def extract_quotes(
     _learn_title(title, context)
     quotes: list[ExtractedQuote] = []
     open_quote: Speaker | None = None  # a quote left open at the end of the previous paragraph
+    said_last: Speaker | None = None  # who the previous paragraph's last quote was by
     for index, paragraph in enumerate(paragraphs):
         _learn_names(paragraph, context)
         from_line = FROM_LINE.match(paragraph.strip()) if " from " in paragraph else None
@@ -95,6 +98,7 @@ def extract_quotes(
             quotes.append(ExtractedQuote(from_line.group("quote").strip(), author, True, index))
             continue
         spans = _quote_spans(paragraph)
+        earlier, said_last = said_last, None
         if not spans:
             open_quote = None
             reported = _reported_speech(paragraph, context)
@@ -113,6 +117,14 @@ def extract_quotes(
                 speaker = open_quote  # "...continued in the next paragraph."
             if speaker is None and _is_whole_paragraph(paragraph, start, end):
                 speaker = context.last_speaker
+            if speaker is None and _own_sentence(paragraph, start, end):
+                speaker = _named_just_before(paragraph, start, context)
+            if speaker is None and earlier is not None and _own_sentence(paragraph, start, end) \
+                    and _names_nobody(paragraph):
+                # '..., the ministry said in a statement. / Counting the dead was impossible "due
+                # to the ongoing shelling".': the copy goes on with the same source.
+                speaker = earlier
+            said_last = speaker
             if speaker is None:
                 continue
             context.last_speaker = speaker
@@ -138,6 +150,30 @@ def _quote_spans(paragraph: str) -> list[tuple[int, int, str, bool]]:
 def _own_sentence(paragraph: str, start: int, end: int) -> bool:
     left, right = _sentence_bounds(paragraph, start, end)
     return not VERB.search(paragraph[left:start] + paragraph[end:right])
+
+
+def _named_just_before(paragraph: str, start: int, context: _Context) -> Speaker | None:
+    """'Kate and her son fled the site. "We jumped in a car..."': a quote that is a sentence of
+    its own, right after a sentence that names one person and quotes nobody, is that person's."""
+    left, _ = _sentence_bounds(paragraph, start, start)
+    before = paragraph[:left].strip()
+    if not before:
+        return None
+    sentence = SENTENCE_END.split(before)[-1]
+    if ANY_MARK.search(sentence):
+        return None
+    people = {person.name: person for run in CAPITALISED_RUN.finditer(sentence)
+              if (person := _person_in(run.group(), context)) is not None}
+    return next(iter(people.values())) if len(people) == 1 else None
+
+
+def _names_nobody(paragraph: str) -> bool:
+    """No capitalised word but those opening a sentence: the paragraph brings in nobody new."""
+    for run in CAPITALISED_RUN.finditer(paragraph):
+        opens = not paragraph[: run.start()].strip() or paragraph[: run.start()].rstrip()[-1] in ".!?\"”"
+        if not opens or len(run.group().split()) > 1:
+            return False
+    return True
 
 
 def _is_whole_paragraph(paragraph: str, start: int, end: int) -> bool:
@@ -177,7 +213,9 @@ def _speaker_for(paragraph: str, start: int, end: int, context: _Context) -> Spe
         if speaker is None and not subject.strip():
             # "...," said Pentagon press secretary John Kirby.
             rest = re.split(r"[.;]", after[verb.end():])[0]
-            speaker = _resolve(rest.split(",")[-1] if "," in rest else rest, context)
+            named = rest.split(",")[-1] if "," in rest else rest
+            # "...," said Duterte in a speech on Thursday: the name ends where the when and where begin.
+            speaker = _resolve(CIRCUMSTANCE.split(named)[0], context)
         if speaker:
             return speaker
 
@@ -203,6 +241,14 @@ def _speaker_for(paragraph: str, start: int, end: int, context: _Context) -> Spe
         if speaker:
             return speaker
         break
+    else:
+        if VERB.search(before):
+            # "He spoke of ... and said "never again"": no verb has a subject of its own, so
+            # the sentence's subject said it.
+            opening = SENTENCE_SUBJECT.match(before)
+            speaker = _resolve(opening.group(1), context) if opening else None
+            if speaker:
+                return speaker
     return None
 
 

@@ -92,6 +92,13 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“A-Z])")
 ACCORDING_TO = re.compile(rf"according to ((?:the )?{CAPITALISED_RUN.pattern})")
 
 MIN_QUOTE_WORDS = 3
+# Where a reporting clause goes on to say when or where: "said Duterte in a speech on Thursday".
+CIRCUMSTANCE = re.compile(
+    r"\s+(?:in|on|at|during|after|before|while|when)\s+"
+    r"(?=[a-z]|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)"
+)
+# A sentence opening with its subject: a pronoun, or a capitalised run.
+SENTENCE_SUBJECT = re.compile(r"\s*(He|She|They|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s+[a-z]")
 
 OPENING_MARK = re.compile(r"[“\"]")
 

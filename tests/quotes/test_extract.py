@@ -147,3 +147,48 @@ def test_an_unnamed_spokesperson_is_not_the_last_person_named():
 def test_an_article_before_a_name_is_not_a_title():
     [quote] = extract_quotes(['The Ulster Unionist Leslie Cree says "now is the time to review the whole process".'])
     assert (quote.speaker.name, quote.speaker.role) == ("Leslie Cree", "Ulster Unionist")
+
+
+# --- how news copy goes on reporting speech -------------------------------------------------------
+
+
+def speakers_of(paragraphs: list[str]) -> list[tuple[str, str]]:
+    return [(q.text, q.speaker.name) for q in extract_quotes(paragraphs)]
+
+
+def test_a_reporting_clause_that_goes_on_to_say_when_and_where() -> None:
+    paragraphs = ['"We will not send our sailors to fight for them," said Marcos in a radio address on Friday.']
+    assert speakers_of(paragraphs) == [("We will not send our sailors to fight for them", "Marcos")]
+
+
+def test_a_sentence_whose_verbs_have_no_subject_of_their_own_quotes_its_subject() -> None:
+    paragraphs = [
+        "Finance Minister Anna Keller addressed the chamber for twenty minutes.",
+        'She listed the closures since spring and said "a fair deal for towns" had never come.',
+    ]
+    assert speakers_of(paragraphs) == [("a fair deal for towns", "Anna Keller")]
+
+
+def test_a_quote_standing_alone_after_a_sentence_naming_one_person() -> None:
+    paragraphs = [
+        'Farmer Joe Brannigan said the water came up overnight: "We lost the lot," he said.',
+        'By dawn, Brannigan and his daughter had moved the herd uphill. "We carried lambs through the flood"'
+        " - while the lane itself had vanished.",
+    ]
+    assert speakers_of(paragraphs)[-1] == ("We carried lambs through the flood", "Joe Brannigan")
+
+
+def test_a_fragment_in_the_next_paragraph_goes_on_with_the_same_source() -> None:
+    paragraphs = [
+        '"The dam held through the night," the Northern Water Authority said in a statement.',
+        'Inspecting the lower sluices was not yet possible "because of the strength of the current".',
+    ]
+    assert speakers_of(paragraphs)[-1] == ("because of the strength of the current", "Northern Water Authority")
+
+
+def test_a_fragment_after_a_paragraph_naming_someone_new_is_not_given_to_the_last_source() -> None:
+    paragraphs = [
+        '"The dam held through the night," the Northern Water Authority said in a statement.',
+        'Local councillor Maria Ortiz called the response "slow and confused from the start".',
+    ]
+    assert ("slow and confused from the start", "Northern Water Authority") not in speakers_of(paragraphs)
