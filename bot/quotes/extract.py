@@ -106,6 +106,7 @@ def extract_quotes(
                 quotes.append(ExtractedQuote(reported[1], reported[0], False, index))
             continue
         previous: Speaker | None = None
+        waiting: list[tuple[int, int, str]] = []  # quotes of this paragraph nobody said yet
         for start, end, text, unclosed in spans:
             speaker = _speaker_for(paragraph, start, end, context)
             # A word or two in quotes is a scare quote unless its own clause names who said it.
@@ -126,7 +127,16 @@ def extract_quotes(
                 speaker = earlier
             said_last = speaker
             if speaker is None:
+                if _own_sentence(paragraph, start, end):
+                    waiting.append((start, end, text))
                 continue
+            for _earlier_start, earlier_end, earlier_text in waiting:
+                # 'a wall "between freedom and bondage". "Tear down this wall," he said.': a quote
+                # with no reporting clause of its own, followed by this one with nobody named
+                # between them, is the same speaker's.
+                if _names_nobody(paragraph[earlier_end:start]) and len(earlier_text.split()) >= MIN_QUOTE_WORDS:
+                    quotes.append(ExtractedQuote(earlier_text.strip().rstrip(","), speaker, True, index))
+            waiting = []
             context.last_speaker = speaker
             _remember(speaker, context)
             open_quote = speaker if unclosed else None

@@ -192,3 +192,16 @@ def test_a_fragment_after_a_paragraph_naming_someone_new_is_not_given_to_the_las
         'Local councillor Maria Ortiz called the response "slow and confused from the start".',
     ]
     assert ("slow and confused from the start", "Northern Water Authority") not in speakers_of(paragraphs)
+
+
+def test_a_quote_without_a_clause_of_its_own_shares_the_next_quotes_speaker() -> None:
+    paragraphs = [
+        "Mayor Linda Okafor spoke at the reopening of the bridge.",
+        'The town had waited years for a crossing "worthy of the river itself". "Walk it, enjoy it," she said.',
+    ]
+    assert speakers_of(paragraphs) == [("worthy of the river itself", "Linda Okafor"), ("Walk it, enjoy it", "Linda Okafor")]
+
+
+def test_a_quote_whose_own_clause_names_someone_else_is_not_shared() -> None:
+    paragraphs = ['Critics called the plan "a betrayal of every worker". "We will fight on," the union leader said.']
+    assert ("a betrayal of every worker", "union leader") not in speakers_of(paragraphs)
