@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.quotes.lookup import QuoteBook, SpeakerMatch, said_by_question, who_said_question
 from bot.quotes.query import QuoteRecord
+from bot.refs import entry_ref, ref_of
 from bot.retrieval.answer_kind import holds
 from bot.retrieval.authors import Authors, author_question
 from bot.retrieval.documents import Document
@@ -148,7 +149,7 @@ class Answerer:
                 query = self.searcher.index.query_terms(question)
                 scores = self.searcher.index.score(query) if query else None
                 def entry_score(quote: QuoteRecord) -> float:
-                    doc = self._by_ref.get(f"e{quote.entry_id}")
+                    doc = self._by_ref.get(entry_ref(quote.entry_id))
                     return float(scores[doc]) if scores is not None and doc is not None else 0.0
                 best_shared = found[0][1]
                 quote = max((q for q, shared in found if shared == best_shared), key=entry_score)
@@ -170,7 +171,7 @@ class Answerer:
         the order given, each with the sentences about the topic, or its lead. An entry
         matches as it would for a question about the topic; a person's name also matches
         the entries quoting them."""
-        docs = [self._by_ref[f"e{i}"] for i in entry_ids if f"e{i}" in self._by_ref]
+        docs = [self._by_ref[entry_ref(i)] for i in entry_ids if entry_ref(i) in self._by_ref]
         if not topic.strip():
             return [self._cite(doc) for doc in docs]
         speaker = self.quotes.speaker(topic)
@@ -286,7 +287,7 @@ class Answerer:
         """
         quotes_by_doc: dict[int, list[QuoteRecord]] = {}
         for quote in speaker.quotes:
-            doc = self._by_ref.get(f"e{quote.entry_id}")
+            doc = self._by_ref.get(entry_ref(quote.entry_id))
             if doc is not None:
                 quotes_by_doc.setdefault(doc, []).append(quote)
         if not quotes_by_doc:
@@ -345,7 +346,7 @@ class Answerer:
         return Answer(question, "who", f"What {speaker.name}{role} said:", citations, more)
 
     def _who_said(self, question: str, quote: QuoteRecord, limit: int) -> Answer:
-        doc = self._by_ref.get(f"e{quote.entry_id}")
+        doc = self._by_ref.get(entry_ref(quote.entry_id))
         if doc is None:
             return Answer(question, "none", NOTHING_FOUND, [])
         citation = self._cite(doc)
@@ -393,4 +394,4 @@ def _speaker_line(quote: QuoteRecord) -> str:
 
 
 def _ref(document: Document) -> str:
-    return f"{'e' if document.kind == 'entry' else 's'}{document.row_id}"
+    return ref_of(document.kind, document.row_id)

@@ -28,6 +28,7 @@ from bot.db import get_engine
 from bot.library import Library
 from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
+from bot.refs import ENTRY
 from bot.telegram import errors, follow_handlers, guards, handlers
 from bot.telegram.asked import RecentQuestions
 from bot.telegram.delivery import Delivery
@@ -107,7 +108,7 @@ def build_application(settings: Settings, library: Library) -> Application:
             CommandHandler("new", follow_handlers.new, filters=anywhere),
             CallbackQueryHandler(handlers.more, pattern=r"^more:"),
             CallbackQueryHandler(follow_handlers.unfollow_button, pattern=rf"^{UNFOLLOW_PREFIX}"),
-            CallbackQueryHandler(follow_handlers.about_button, pattern=rf"^{ABOUT_PREFIX}e\d+$"),
+            CallbackQueryHandler(follow_handlers.about_button, pattern=rf"^{ABOUT_PREFIX}{ENTRY}\d+$"),
             CallbackQueryHandler(handlers.stale_button),
             InlineQueryHandler(handlers.inline_query),
             MessageHandler(private_text | group_text, handlers.text_message),

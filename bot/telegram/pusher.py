@@ -25,6 +25,7 @@ from bot.answers import Answerer, Citation
 from bot.following import store
 from bot.following.store import DuePush, FollowRow
 from bot.library import Library
+from bot.refs import entry_id_of
 from bot.retrieval.documents import content_version
 from bot.telegram.delivery import Delivery
 from bot.telegram.outbox import Outgoing
@@ -183,12 +184,12 @@ class Pusher:
             messages[(chat_id, message_id)].append((thread_id, entry_id, old))
         for (chat_id, message_id), entries in messages.items():
             ids = [entry_id for _, entry_id, _ in entries]
-            citations = {int(c.ref[1:]): c for c in answerer.followed("", ids)}
+            citations = {_entry_id(c): c for c in answerer.followed("", ids)}
             changed = {e: digest(citations[e]) for _, e, old in entries if e in citations and digest(citations[e]) != old}
             if not changed:
                 continue
             topic, follow_id = await off_loop(partial(self._topic_of, chat_id, message_id))
-            matched = {int(c.ref[1:]): c for c in answerer.followed(topic, ids)}
+            matched = {_entry_id(c): c for c in answerer.followed(topic, ids)}
             shown = [matched.get(e) or citations[e] for e in sorted(citations, reverse=True)]
             text, keyboard, _ = push_message(topic, follow_id, shown)
             new_digests = {e: digest(citations[e]) for e in citations}
@@ -212,6 +213,13 @@ class Pusher:
             log.info("chat %s refuses the bot: its %d follow(s) were removed", chat_id, removed)
 
 
+def _entry_id(citation: Citation) -> int:
+    entry_id = entry_id_of(citation.ref)
+    if entry_id is None:
+        raise ValueError(f"a follow cited {citation.ref}, which is not an entry")
+    return entry_id
+
+
 def _matcher(answerer: Answerer):
     """For record_matches: each follow with the entries it gets among those new to it."""
     entry_ids = sorted(d.row_id for d in answerer.documents if d.kind == "entry")
@@ -225,7 +233,7 @@ def _matcher(answerer: Answerer):
             new = entry_ids[bisect_right(entry_ids, since):bisect_right(entry_ids, horizon)]
             if not new:
                 continue
-            matched = [int(c.ref[1:]) for c in answerer.followed(topic, new)]
+            matched = [_entry_id(c) for c in answerer.followed(topic, new)]
             for follow in group:
                 yield follow, [e for e in matched if e > follow.after_entry]
 

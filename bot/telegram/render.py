@@ -7,6 +7,7 @@ from html import escape, unescape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answers import Answer, Citation
+from bot.refs import is_ref
 from bot.retrieval.excerpt import quoted
 from bot.times import display_time
 
@@ -134,7 +135,7 @@ def parse_more(data: str) -> list[str]:
     if not data.startswith(MORE_PREFIX):
         return []
     refs = data[len(MORE_PREFIX):].rpartition(":")[2]
-    return [ref for ref in refs.split(",") if ref[:1] in ("e", "s") and ref[1:].isdigit()]
+    return [ref for ref in refs.split(",") if is_ref(ref)]
 
 
 def more_token(data: str) -> str:
