@@ -30,6 +30,8 @@ from bot.db import create_schema, make_engine
 from bot.library import build_answerer
 from bot.loader.run import LoadReport, load_paths
 from bot.models import Entry, Page
+from tests.support.bot_process import TOKEN, USERNAME
+from tests.support.fake_bot_api import FakeBotApi
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
@@ -152,6 +154,27 @@ def fresh_engine(url: str) -> Iterator[Engine]:
 def engine(database_url: str) -> Iterator[Engine]:
     with fresh_engine(database_url) as engine:
         yield engine
+
+
+@pytest.fixture
+def bot_database(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A database URL a bot process can open: a SQLite file, or the test run's PostgreSQL schema
+    (emptied before and after)."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'bot.db'}"
+        return
+    with fresh_engine(database_url):
+        yield database_url
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    """A stand-in Bot API of the test's own (modules with a shared bot define their own)."""
+    api = FakeBotApi(token=TOKEN, username=USERNAME).start()
+    try:
+        yield api
+    finally:
+        api.stop()
 
 
 @pytest.fixture

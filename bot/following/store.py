@@ -100,11 +100,6 @@ def remove_follows(engine: Engine, chat_id: int, follow_ids: list[int] | None = 
     return len(ids)
 
 
-def remove_chat(engine: Engine, chat_id: int) -> None:
-    """A chat that blocked the bot or removed it: nothing more is pushed there."""
-    remove_follows(engine, chat_id)
-
-
 # --- matching new entries --------------------------------------------------------------------
 
 
@@ -115,6 +110,10 @@ def record_matches(engine: Engine, horizon: int, match) -> int:
     is matched twice; the unique (chat, entry) key keeps a chat from getting an entry twice
     through two follows. Returns how many pushes were recorded."""
     recorded = 0
+    # Most rounds have nothing to match: say so without taking the write lock.
+    with engine.connect() as connection:
+        if connection.execute(select(follows.c.id).where(follows.c.after_entry < horizon).limit(1)).first() is None:
+            return 0
     with writing(engine) as connection:
         behind = [_follow(row) for row in connection.execute(
             select(follows).where(follows.c.after_entry < horizon).order_by(follows.c.id)
@@ -152,6 +151,9 @@ def claim_due(engine: Engine, owner: str, up_to_entry: int, *, quiet: timedelta,
     moment = now()
     open_rows = and_(pushes.c.sent_at.is_(None), pushes.c.entry_id <= up_to_entry,
                      or_(pushes.c.claimed_until.is_(None), pushes.c.claimed_until < moment))
+    with engine.connect() as connection:  # most rounds: nothing waiting, and no write lock taken
+        if connection.execute(select(pushes.c.id).where(open_rows).limit(1)).first() is None:
+            return []
     with writing(engine) as connection:
         chats = connection.execute(
             select(pushes.c.chat_id)

@@ -122,9 +122,6 @@ class Delivery:
                     self._work(message.chat_id), name=f"send to {message.chat_id}"
                 )
 
-    def pending(self) -> int:
-        return sum(len(queue) for queue in self._queues.values())
-
     def room_for_pushes(self) -> int:
         """How many more chats' pushes are worth queueing now: about two seconds of sending.
         Claiming more would only hold claims the queues cannot serve yet."""

@@ -181,6 +181,9 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     remember_seen(context, message_of(update).chat_id, answerer.newest_entry_id)
 
 
+_noting: set[asyncio.Future] = set()
+
+
 def remember_seen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, entry_id: int) -> None:
     """Note in the background what the chat has now seen, for /new: a reply never waits on a write."""
     engine = library(context).engine
@@ -191,7 +194,9 @@ def remember_seen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, entry_id: in
         except Exception as exc:  # /new may then show a little more than it should: no harm
             log.warning("could not note what chat %s has seen: %s", chat_id, exc.__class__.__name__)
 
-    asyncio.ensure_future(note())
+    task = asyncio.ensure_future(note())
+    _noting.add(task)  # the loop keeps only a weak reference to a task
+    task.add_done_callback(_noting.discard)
 
 
 async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

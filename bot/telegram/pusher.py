@@ -127,19 +127,27 @@ class Pusher:
 
     def _messages(self, answerer: Answerer, due: list[DuePush]) -> list[Outgoing]:
         by_chat: dict[int, list[DuePush]] = defaultdict(list)
+        by_topic: dict[str, set[int]] = defaultdict(set)
         for push in due:
             by_chat[push.chat_id].append(push)
-        cache: dict[tuple[str, int], Citation | None] = {}  # many chats follow the same topics
+            by_topic[push.topic].add(push.entry_id)
+        # Each entry cited once per topic for all the chats that follow it: for its topic's
+        # sentences if it matches, else (a follow changed since) by its lead.
+        cache: dict[tuple[str, int], Citation | None] = {}
+        for topic, entry_ids in by_topic.items():
+            leads = {_entry_id(c): c for c in answerer.followed("", sorted(entry_ids))}
+            matched = {_entry_id(c): c for c in answerer.followed(topic, sorted(entry_ids))} if topic else leads
+            for entry_id in entry_ids:
+                cache[(topic, entry_id)] = matched.get(entry_id) or leads.get(entry_id)
         messages = []
         for pushes in by_chat.values():
-            message = self._message(answerer, pushes, cache)
+            message = self._message(pushes, cache)
             if message is not None:
                 messages.append(message)
         return messages
 
-    def _message(self, answerer: Answerer, pushes: list[DuePush],
-                 cache: dict[tuple[str, int], Citation | None]) -> Outgoing | None:
-        cited = self._cited(answerer, pushes, cache)
+    def _message(self, pushes: list[DuePush], cache: dict[tuple[str, int], Citation | None]) -> Outgoing | None:
+        cited = self._cited(pushes, cache)
         ids = [p.id for p in pushes]
         if not cited:  # every entry is gone from the coverage: nothing to say
             self._sent += [(push_id, None, "") for push_id in ids]
@@ -160,16 +168,11 @@ class Pusher:
                         on_done=done)
 
     @staticmethod
-    def _cited(answerer: Answerer, pushes: list[DuePush],
-               cache: dict[tuple[str, int], Citation | None]) -> list[tuple[DuePush, Citation]]:
-        """Each push with its entry cited for the push's topic, newest entry first."""
+    def _cited(pushes: list[DuePush], cache: dict[tuple[str, int], Citation | None]) -> list[tuple[DuePush, Citation]]:
+        """Each push with its entry as cited for the push's topic, newest entry first."""
         cited = []
         for push in pushes:
-            key = (push.topic, push.entry_id)
-            if key not in cache:
-                found = answerer.followed(push.topic, [push.entry_id]) or answerer.followed("", [push.entry_id])
-                cache[key] = found[0] if found else None
-            citation = cache[key]
+            citation = cache.get((push.topic, push.entry_id))
             if citation is not None:
                 cited.append((push, citation))
         cited.sort(key=lambda pair: -pair[0].entry_id)

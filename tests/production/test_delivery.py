@@ -7,7 +7,6 @@ PostgreSQL.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,13 +16,10 @@ from sqlalchemy.engine import Engine
 
 from bot.db import make_engine
 from bot.telegram.outbox import Outbox, Outgoing, now
-from tests.conftest import fresh_engine
 from tests.support.bot_process import (
     PESKOV,
     PESKOV_TITLE,
     REPLY_TIMEOUT,
-    TOKEN,
-    USERNAME,
     BotProcess,
     new_chat,
     start_bot,
@@ -38,26 +34,6 @@ QUESTIONS = [
     ("What did Kuleba want from the EU?", "Kuleba"),
 ]
 OUTAGE_SECONDS = 10  # longer than the few quick retries that were all a reply used to get
-
-
-@pytest.fixture
-def bot_database(database_url: str, tmp_path: Path) -> Iterator[str]:
-    """A database URL a bot process can open: a SQLite file, or the test run's PostgreSQL schema
-    (emptied before and after)."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'bot.db'}"
-        return
-    with fresh_engine(database_url):
-        yield database_url
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    api = FakeBotApi(token=TOKEN, username=USERNAME).start()
-    try:
-        yield api
-    finally:
-        api.stop()
 
 
 def ask_during_outage(bot: BotProcess, chat: int) -> None:

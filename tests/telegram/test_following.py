@@ -18,7 +18,6 @@ import pytest
 
 from bot.db import make_engine
 from bot.following import store
-from tests.conftest import fresh_engine
 from tests.support.bot_process import (
     KNOWLEDGE,
     PESKOV,
@@ -61,15 +60,6 @@ FIRST_UPDATES = [
 
 
 @pytest.fixture
-def bot_database(database_url: str, tmp_path: Path) -> Iterator[str]:
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'bot.db'}"
-        return
-    with fresh_engine(database_url):
-        yield database_url
-
-
-@pytest.fixture
 def knowledge(tmp_path: Path) -> Path:
     folder = tmp_path / "knowledge"
     folder.mkdir()
@@ -77,15 +67,6 @@ def knowledge(tmp_path: Path) -> Path:
     seed.write_bytes((KNOWLEDGE / "world-europe-60454795_page-28.txt").read_bytes())
     os.utime(seed, (time.time() - 60, time.time() - 60))
     return folder
-
-
-@pytest.fixture
-def api() -> Iterator[FakeBotApi]:
-    api = FakeBotApi(token=TOKEN, username=USERNAME).start()
-    try:
-        yield api
-    finally:
-        api.stop()
 
 
 @pytest.fixture
