@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from bot.kinds import AnswerMode, DocumentKind, IntentKind
 from bot.quotes.lookup import QuoteBook, SpeakerMatch, said_by_question, who_said_question
 from bot.quotes.query import QuoteRecord
 from bot.refs import entry_ref, ref_of
@@ -51,7 +52,7 @@ NO_COVERAGE = "No coverage is loaded yet, so there is nothing to answer from."
 
 @dataclass(frozen=True)
 class Citation:
-    kind: str  # "entry", "summary" or "key_point"
+    kind: DocumentKind
     ref: str  # "e<id>" or "s<id>": stable across restarts, used by the "More" button
     title: str
     published_at: datetime | None
@@ -77,7 +78,7 @@ class Stats:
 @dataclass(frozen=True)
 class Answer:
     question: str
-    mode: str  # "topic", "time", "latest", "key_points", "who", "author", "none", "empty", "chat"
+    mode: AnswerMode
     lead: str
     citations: list[Citation]
     more: list[str] = field(default_factory=list)  # refs of further results, best first
@@ -97,7 +98,7 @@ class Answerer:
         self._by_ref = {_ref(doc): i for i, doc in enumerate(self.documents)}
         self.authors = Authors(self.documents)
         # Entries are numbered as they are loaded: the highest number this index holds.
-        self.newest_entry_id = max((d.row_id for d in self.documents if d.kind == "entry"), default=0)
+        self.newest_entry_id = max((d.row_id for d in self.documents if d.kind == DocumentKind.ENTRY), default=0)
 
     def stats(self) -> Stats:
         entries = [self.documents[d] for d in self.searcher.newest]
@@ -118,22 +119,22 @@ class Answerer:
     def answer(self, question: str, limit: int = MAX_CITATIONS) -> Answer:
         question = normalise(question)[:MAX_QUESTION_CHARS]
         if not self.documents:
-            return Answer(question, "none", NO_COVERAGE, [])
+            return Answer(question, AnswerMode.NONE, NO_COVERAGE, [])
         intent = classify(question)
-        if intent.kind == "empty":
-            return Answer(question, "empty", EMPTY_QUESTION, [])
+        if intent.kind == IntentKind.EMPTY:
+            return Answer(question, AnswerMode.EMPTY, EMPTY_QUESTION, [])
         if intent.kind in SMALL_TALK_REPLIES:
-            return Answer(question, "chat", SMALL_TALK_REPLIES[intent.kind], [])
-        if intent.kind == "latest":
+            return Answer(question, AnswerMode.CHAT, SMALL_TALK_REPLIES[intent.kind], [])
+        if intent.kind == IntentKind.LATEST:
             return self.latest(limit, question=question, more=max(0, MAX_RESULTS - limit))
-        if intent.kind == "key_points":
+        if intent.kind == IntentKind.KEY_POINTS:
             return self.key_points(question)
-        wrote = author_question(question) if intent.kind != "time" and intent.day is None else None
+        wrote = author_question(question) if intent.kind != IntentKind.TIME and intent.day is None else None
         if wrote is not None:
             answer = self.by_author(question, wrote[0], wrote[1], limit)
             if answer is not None:
                 return answer
-        said_by = said_by_question(question) if intent.kind != "time" and intent.day is None else None
+        said_by = said_by_question(question) if intent.kind != IntentKind.TIME and intent.day is None else None
         if said_by is not None:
             speaker = self.quotes.speaker(said_by[0])
             if speaker is not None:
@@ -157,14 +158,14 @@ class Answerer:
         ranking = self.searcher.rank(intent, limit=max(limit, MAX_RESULTS))
         if ranking.abstained:
             related = [self._cite(hit.doc) for hit in ranking.related[:MAX_CITATIONS]]
-            return Answer(question, "none", NOT_AN_ANSWER if related else NOTHING_FOUND, [], related=related)
+            return Answer(question, AnswerMode.NONE, NOT_AN_ANSWER if related else NOTHING_FOUND, [], related=related)
         weights = {item.term: self.searcher.index.idf_of(item.term) * item.weight for item in ranking.query}
         docs = [hit.doc for hit in ranking.hits]
         want = ranking.want
         answer_in = (lambda sentence: holds(want, sentence)) if want is not None else None
         citations = [self._cite(doc, weights, answer_in) for doc in docs[:limit]]
-        lead = "Here is what the coverage says:" if intent.kind == "topic" else "Here is what was published then:"
-        return Answer(question, intent.kind, lead, citations, [_ref(self.documents[d]) for d in docs[limit:]])
+        lead = "Here is what the coverage says:" if intent.kind == IntentKind.TOPIC else "Here is what was published then:"
+        return Answer(question, AnswerMode(intent.kind), lead, citations, [_ref(self.documents[d]) for d in docs[limit:]])
 
     def followed(self, topic: str, entry_ids: list[int]) -> list[Citation]:
         """Of these entries, those a chat following `topic` gets (all of them for no topic), in
@@ -185,26 +186,26 @@ class Answerer:
         """/new: entries loaded after `entry_id`, newest first."""
         docs = [d for d in self.searcher.newest if self.documents[d].row_id > entry_id]
         citations = [self._cite(doc) for doc in docs[:limit]]
-        return Answer("/new", "latest", "New since you last looked:", citations,
+        return Answer("/new", AnswerMode.LATEST, "New since you last looked:", citations,
                       [_ref(self.documents[d]) for d in docs[limit:limit + MAX_RESULTS]])
 
     def more_on(self, ref: str) -> Answer:
         """What else the coverage says about an entry's subject ("More on this" under a push)."""
         doc = self._by_ref.get(ref)
         if doc is None:
-            return Answer("", "more", "That entry is no longer in the coverage.", [])
+            return Answer("", AnswerMode.MORE, "That entry is no longer in the coverage.", [])
         title = self.documents[doc].title
         found = self.answer(title, limit=MAX_CITATIONS + 1)
         citations = [c for c in found.citations if c.ref != ref][:MAX_CITATIONS]
         lead = "More on this:" if citations else "Nothing more on this in the coverage yet."
-        return Answer(title, "more", lead, citations, found.more)
+        return Answer(title, AnswerMode.MORE, lead, citations, found.more)
 
     def latest(self, count: int = 5, question: str = "/latest", more: int = 0) -> Answer:
         docs = self.searcher.latest(count + more)
         if not docs:
-            return Answer(question, "none", NO_COVERAGE, [])
+            return Answer(question, AnswerMode.NONE, NO_COVERAGE, [])
         citations = [self._cite(doc) for doc in docs[:count]]
-        return Answer(question, "latest", "The newest updates:", citations, [_ref(self.documents[d]) for d in docs[count:]])
+        return Answer(question, AnswerMode.LATEST, "The newest updates:", citations, [_ref(self.documents[d]) for d in docs[count:]])
 
     def key_points(self, question: str = "/summary") -> Answer:
         """The summary bullets of the coverage most relevant to the question (or the newest one)."""
@@ -217,7 +218,7 @@ class Answerer:
             key=lambda d: self.documents[d].position,
         )
         citations = [self._cite(doc) for doc in points]
-        return Answer(question, "key_points", "The key points:", citations)
+        return Answer(question, AnswerMode.KEY_POINTS, "The key points:", citations)
 
     def resolve(self, refs: list[str], question: str = "") -> Answer:
         """Citations for refs carried by a "More" button; refs that no longer exist are skipped.
@@ -233,7 +234,7 @@ class Answerer:
             as_answered = {citation.ref: citation for citation in full.citations}
         citations = [as_answered.get(_ref(self.documents[doc])) or self._cite(doc, weights) for doc in docs[:MAX_CITATIONS]]
         lead = "More results:" if citations else "Those results are no longer in the coverage."
-        return Answer(question, "more", lead, citations, [_ref(self.documents[d]) for d in docs[MAX_CITATIONS:]])
+        return Answer(question, AnswerMode.MORE, lead, citations, [_ref(self.documents[d]) for d in docs[MAX_CITATIONS:]])
 
     def by_author(self, question: str, name: str, topic: str, limit: int = MAX_CITATIONS) -> Answer | None:
         """What a reporter wrote ("what did Jessica Parker report from Kyiv"): their entries, the
@@ -257,16 +258,16 @@ class Answerer:
         weights = {item.term: index.idf_of(item.term) * item.weight for item in query} or None
         citations = [self._cite(doc, weights) for doc in docs[:limit]]
         more = [_ref(self.documents[d]) for d in docs[limit:MAX_RESULTS]]
-        return Answer(question, "author", f"Written by {author}:", citations, more)
+        return Answer(question, AnswerMode.AUTHOR, f"Written by {author}:", citations, more)
 
     def who(self, name: str, topic: str = "", limit: int = MAX_CITATIONS) -> Answer:
         """/who NAME [TOPIC]: the speaker's quotes, the most relevant to the topic first."""
         question = f"{name} {topic}".strip()
         speaker = self.quotes.speaker(name)
         if speaker is None:
-            return Answer(question, "none", f"I found no quotes from {name} in the coverage.", [])
+            return Answer(question, AnswerMode.NONE, f"I found no quotes from {name} in the coverage.", [])
         return self.said_by(question, speaker, topic, limit, strict=False) or Answer(
-            question, "none", f"{speaker.name} is quoted, but not about that.", []
+            question, AnswerMode.NONE, f"{speaker.name} is quoted, but not about that.", []
         )
 
     def who_from_words(self, args: list[str]) -> Answer:
@@ -343,17 +344,17 @@ class Answerer:
             )
         role = f" ({speaker.role})" if speaker.role else ""
         more = [_ref(self.documents[r[3]]) for r in ranked[limit:]]
-        return Answer(question, "who", f"What {speaker.name}{role} said:", citations, more)
+        return Answer(question, AnswerMode.WHO, f"What {speaker.name}{role} said:", citations, more)
 
     def _who_said(self, question: str, quote: QuoteRecord, limit: int) -> Answer:
         doc = self._by_ref.get(entry_ref(quote.entry_id))
         if doc is None:
-            return Answer(question, "none", NOTHING_FOUND, [])
+            return Answer(question, AnswerMode.NONE, NOTHING_FOUND, [])
         citation = self._cite(doc)
         citation = replace(
             citation, excerpt=self._quoted_sentences(doc, [quote]) or [quote.text], said_by=_speaker_line(quote)
         )
-        return Answer(question, "who", f"That was {_speaker_line(quote)}:", [citation])
+        return Answer(question, AnswerMode.WHO, f"That was {_speaker_line(quote)}:", [citation])
 
     def _quoted_sentences(self, doc: int, quotes: list[QuoteRecord]) -> list[str]:
         """The entry's own sentences that hold these quotes, verbatim and in order."""
@@ -384,7 +385,7 @@ class Answerer:
             author_role=document.author_role,
             address=document.address,
             coverage_title=document.coverage_title,
-            excerpt=[] if document.kind != "entry" else excerpt(document.paragraphs, weights, holds_answer=holds_answer),
+            excerpt=[] if document.kind != DocumentKind.ENTRY else excerpt(document.paragraphs, weights, holds_answer=holds_answer),
             label=document.label,
         )
 

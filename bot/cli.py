@@ -11,6 +11,7 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.config import get_settings
 from bot.db import get_engine
+from bot.kinds import LoadStatus
 from bot.library import build_answerer
 from bot.loader.run import FileOutcome, load_paths
 from bot.render_text import answer_json, answer_text
@@ -115,13 +116,13 @@ def _load(args: argparse.Namespace) -> int:
     existing = [p for p in paths if p.exists()]
 
     def progress(index: int, total: int, outcome: FileOutcome) -> None:
-        if outcome.status == "failed":
+        if outcome.status in (LoadStatus.FAILED, LoadStatus.RETRY_LATER):
             print(f"[{index}/{total}] FAILED {outcome.path}: {outcome.message}", file=sys.stderr)
         elif not args.quiet:
             detail = (
                 f"{outcome.entries} entries ({outcome.new_entries} new), "
                 f"{outcome.summary_points} summary points ({outcome.new_summary_points} new)"
-                if outcome.status == "loaded"
+                if outcome.status == LoadStatus.LOADED
                 else f"unchanged ({outcome.message})" if outcome.message else "unchanged"
             )
             print(f"[{index}/{total}] {outcome.path}: {detail}", file=sys.stderr)

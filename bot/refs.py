@@ -6,6 +6,8 @@ stay stable across restarts; this module alone writes and reads them.
 
 import re
 
+from bot.kinds import DocumentKind
+
 ENTRY = "e"
 SUMMARY = "s"
 PATTERN = r"[es]\d+"
@@ -14,7 +16,7 @@ _WHOLE = re.compile(PATTERN)
 
 def ref_of(kind: str, row_id: int) -> str:
     """The id of a document of this kind ("entry", "summary" or "key_point")."""
-    return f"{ENTRY if kind == 'entry' else SUMMARY}{row_id}"
+    return f"{ENTRY if kind == DocumentKind.ENTRY else SUMMARY}{row_id}"
 
 
 def entry_ref(entry_id: int) -> str:

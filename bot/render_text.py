@@ -3,6 +3,7 @@
 import json
 
 from bot.answers import Answer, Citation
+from bot.kinds import DocumentKind
 from bot.quotes.query import QuoteRecord
 from bot.retrieval.excerpt import quoted
 from bot.times import display_time, local_time
@@ -22,7 +23,7 @@ def answer_text(answer: Answer) -> str:
     entries = 0
     for citation in answer.citations:
         lines.append("")
-        if citation.kind != "entry":
+        if citation.kind != DocumentKind.ENTRY:
             lines.append(f"• {citation.title}")
             continue
         entries += 1
@@ -35,7 +36,7 @@ def answer_text(answer: Answer) -> str:
             lines.append(f"   {quoted(sentence)}")
         if citation.address:
             lines.append(f"   {citation.address}")
-    if answer.citations and answer.citations[0].kind != "entry" and answer.citations[0].address:
+    if answer.citations and answer.citations[0].kind != DocumentKind.ENTRY and answer.citations[0].address:
         lines += ["", f"Source: {answer.citations[0].coverage_title[:80]} — {answer.citations[0].address}"]
     if answer.more:
         lines += ["", f"({len(answer.more)} more results)"]
@@ -49,7 +50,7 @@ def citation_json(citation: Citation) -> dict:
         "ref": citation.ref,
         "title": citation.title,
         "published_at": local_time(published, citation.zone).isoformat() if published else None,
-        "time": display_time(published, citation.zone) if citation.kind == "entry" else None,
+        "time": display_time(published, citation.zone) if citation.kind == DocumentKind.ENTRY else None,
         "author": citation.author,
         "author_role": citation.author_role,
         "label": citation.label,

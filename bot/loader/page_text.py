@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.kinds import DocumentKind
 from bot.loader.addresses import coverage_key, page_number
 from bot.times import StampError, parse_stamp, split_title_and_stamp
 
@@ -41,7 +42,7 @@ class ParsedPage:
     page_number: int
     title: str | None
     summary: list[str]
-    summary_kind: str  # "summary" (bullets) or "key_point" (older pages' numbered list)
+    summary_kind: DocumentKind  # SUMMARY (bullets) or KEY_POINT (older pages' numbered list)
     entries: list[ParsedEntry]
     warnings: list[str]
 
@@ -137,7 +138,7 @@ def parse_page(raw: bytes) -> ParsedPage:
 
     has_live_reporting = any(line.strip().lower() == LIVE_REPORTING for line in lines)
     summary: list[str] = []
-    summary_kind = "summary"
+    summary_kind = DocumentKind.SUMMARY
     items: list[tuple[int, int, str, list[tuple[int, str]]]] = []  # number, line no, header, body
     seen_live_reporting = False
     in_summary = False
@@ -161,7 +162,7 @@ def parse_page(raw: bytes) -> ParsedPage:
         if item:
             # Older pages list their key points as numbers before "Live Reporting".
             summary.append(item.group(2).strip())
-            summary_kind = "key_point"
+            summary_kind = DocumentKind.KEY_POINT
             continue
         if items:
             items[-1][3].append((number, line))

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.kinds import LoadStatus
 from bot.loader.prepare import PreparedPage, prepare
 from bot.loader.store import LoadCache, PageToStore, StoreResult, bump_content_version, known_hashes, store_pages
 from bot.loader.unload import rename_source, renamed_from
@@ -20,13 +21,12 @@ from bot.quotes.store import merge_surname_speakers
 from bot.transactions import writing
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
-RETRY_LATER = "database error, nothing stored"  # the file itself is fine: worth trying again
 
 
 @dataclass
 class FileOutcome:
     path: Path
-    status: str  # "loaded", "unchanged", "failed"
+    status: LoadStatus
     entries: int = 0
     new_entries: int = 0
     summary_points: int = 0
@@ -39,12 +39,12 @@ class FileOutcome:
 class LoadReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
 
-    def count(self, status: str) -> int:
+    def count(self, status: LoadStatus) -> int:
         return sum(outcome.status == status for outcome in self.outcomes)
 
     @property
     def failed(self) -> list[FileOutcome]:
-        return [outcome for outcome in self.outcomes if outcome.status == "failed"]
+        return [outcome for outcome in self.outcomes if outcome.status in (LoadStatus.FAILED, LoadStatus.RETRY_LATER)]
 
     @property
     def new_entries(self) -> int:
@@ -56,8 +56,8 @@ class LoadReport:
 
     def summary_line(self) -> str:
         return (
-            f"{len(self.outcomes)} files: {self.count('loaded')} loaded, {self.count('unchanged')} unchanged, "
-            f"{self.count('failed')} failed; {self.new_entries} new entries, "
+            f"{len(self.outcomes)} files: {self.count(LoadStatus.LOADED)} loaded, {self.count(LoadStatus.UNCHANGED)} unchanged, "
+            f"{len(self.failed)} failed; {self.new_entries} new entries, "
             f"{self.new_summary_points} new summary points"
         )
 
@@ -119,7 +119,7 @@ def load_paths(
         fresh = []
         for item in pending:
             if known.get(item.source) == item.content_hash:
-                outcomes[item.index] = FileOutcome(item.path, "unchanged")
+                outcomes[item.index] = FileOutcome(item.path, LoadStatus.UNCHANGED)
             else:
                 item.known = item.source in known
                 fresh.append(item)
@@ -152,7 +152,7 @@ def load_paths(
     for item, page in zip(pending, _prepare_each([item.raw for item in pending], workers), strict=False):
         item.raw = b""  # parsed: let the bytes go
         if isinstance(page, str):
-            outcomes[item.index] = FileOutcome(item.path, "failed", message=page)
+            outcomes[item.index] = FileOutcome(item.path, LoadStatus.FAILED, message=page)
             continue
         item.page = page
         batch.append(item)
@@ -162,11 +162,11 @@ def load_paths(
     flush(len(files))
 
     for path, reason in unreadable:
-        outcome = FileOutcome(path, "failed", message=f"cannot read this folder: {reason}")
+        outcome = FileOutcome(path, LoadStatus.FAILED, message=f"cannot read this folder: {reason}")
         report.outcomes.append(outcome)
         if on_file:
             on_file(len(report.outcomes), len(report.outcomes), outcome)
-    if report.count("loaded"):
+    if report.count(LoadStatus.LOADED):
         with writing(engine) as connection:
             merge_surname_speakers(connection)
     return report
@@ -183,7 +183,7 @@ def _follow_renames(engine: Engine, items: list["_Pending"], outcomes: list) -> 
             old = renamed_from(connection, item.content_hash)
             if old is not None:
                 rename_source(connection, old, item.source)
-                outcomes[item.index] = FileOutcome(item.path, "unchanged", message=f"renamed from {old}")
+                outcomes[item.index] = FileOutcome(item.path, LoadStatus.UNCHANGED, message=f"renamed from {old}")
     return [item for item in items if outcomes[item.index] is None]
 
 
@@ -213,10 +213,10 @@ def _read(path: Path) -> bytes | FileOutcome:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return FileOutcome(path, "failed", message=f"too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
+            return FileOutcome(path, LoadStatus.FAILED, message=f"too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})")
         return path.read_bytes()
     except OSError as exc:
-        return FileOutcome(path, "failed", message=f"cannot read: {exc.strerror or exc}")
+        return FileOutcome(path, LoadStatus.FAILED, message=f"cannot read: {exc.strerror or exc}")
 
 
 def _prepare_each(raws: list[bytes], workers: int | None) -> Iterator[PreparedPage | str]:
@@ -257,12 +257,12 @@ def _store_batch(engine: Engine, batch: list[_Pending], cache: LoadCache) -> lis
             except (SQLAlchemyError, ValueError, OverflowError):
                 cache.rollback()
                 outcomes = [_store_alone(connection, item, page, cache) for item, page in zip(batch, pages, strict=False)]
-            if any(outcome.status == "loaded" for outcome in outcomes):
+            if any(outcome.status == LoadStatus.LOADED for outcome in outcomes):
                 bump_content_version(connection)
     except SQLAlchemyError as exc:
         cache.forget()  # nothing of this batch was kept
         reason = getattr(exc, "orig", None) or exc
-        outcomes = [FileOutcome(item.path, "failed", message=f"{RETRY_LATER}: {reason}") for item in batch]
+        outcomes = [FileOutcome(item.path, LoadStatus.RETRY_LATER, message=f"database error, nothing stored: {reason}") for item in batch]
     return [_Stored(item.index, outcome) for item, outcome in zip(batch, outcomes, strict=False)]
 
 
@@ -274,14 +274,14 @@ def _store_alone(connection, item: _Pending, page: PageToStore, cache: LoadCache
     except (SQLAlchemyError, ValueError, OverflowError) as exc:
         cache.rollback()
         reason = getattr(exc, "orig", None) or exc
-        return FileOutcome(item.path, "failed", message=f"could not store: {reason}")
+        return FileOutcome(item.path, LoadStatus.FAILED, message=f"could not store: {reason}")
     return _loaded(item, result)
 
 
 def _loaded(item: _Pending, result: StoreResult) -> FileOutcome:
     return FileOutcome(
         item.path,
-        "loaded",
+        LoadStatus.LOADED,
         entries=result.entries,
         new_entries=result.new_entries,
         summary_points=result.summary_points,

@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
+from bot.kinds import LoadStatus
 from bot.loader.in_child import load_in_child
-from bot.loader.run import RETRY_LATER, LoadReport, coverage_files, load_paths
+from bot.loader.run import LoadReport, coverage_files, load_paths
 from bot.loader.unload import unload_sources
 from bot.models import Page
 
@@ -68,7 +69,7 @@ class CoverageWatcher:
         changed = self.changed_files(settle)
         report = self._load(list(changed)) if changed else None
         for outcome in report.outcomes if report else []:
-            if not (outcome.status == "failed" and outcome.message.startswith(RETRY_LATER)):
+            if outcome.status != LoadStatus.RETRY_LATER:
                 self._seen[outcome.path] = changed[outcome.path]
         self._unload_vanished()
         return report

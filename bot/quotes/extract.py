@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from bot.kinds import SpeakerKind
 from bot.quotes.speech_words import (
     ACCORDING_TO,
     ANY_MARK,
@@ -49,7 +50,7 @@ from bot.quotes.speech_words import (
 @dataclass(frozen=True)
 class Speaker:
     name: str
-    kind: str  # "person" or "org"
+    kind: SpeakerKind
     role: str | None = None
 
 
@@ -92,7 +93,7 @@ def extract_quotes(
         from_line = FROM_LINE.match(paragraph.strip()) if " from " in paragraph else None
         if from_line:
             # Older pages: 'Quote Message: ... ." from James Airey'
-            author = _person_in(from_line.group("name"), context) or Speaker(from_line.group("name").strip(), "person")
+            author = _person_in(from_line.group("name"), context) or Speaker(from_line.group("name").strip(), SpeakerKind.PERSON)
             context.last_speaker = author
             _remember(author, context)
             quotes.append(ExtractedQuote(from_line.group("quote").strip(), author, True, index))
@@ -302,9 +303,9 @@ def _resolve(subject: str, context: _Context, strict: bool = False) -> Speaker |
     lowered = subject.lower()
     if lowered in PRONOUNS:
         kind = PRONOUNS[lowered]
-        if kind == "person":
+        if kind == SpeakerKind.PERSON:
             return context.last_person
-        if kind == "org":
+        if kind == SpeakerKind.ORG:
             return context.last_org
         return context.last_speaker
     person = _person_in(subject, context)
@@ -319,7 +320,7 @@ def _resolve(subject: str, context: _Context, strict: bool = False) -> Speaker |
     if titled and lowered.startswith(("a ", "an ")):
         # "A Commons spokesperson said": someone the entry does not name, not the last person it did.
         unnamed = subject.split(" ", 1)[1]
-        return Speaker(unnamed, "org") if any(w[:1].isupper() for w in unnamed.split()) else None
+        return Speaker(unnamed, SpeakerKind.ORG) if any(w[:1].isupper() for w in unnamed.split()) else None
     # "the Nato chief", "Ukraine's foreign minister": a role we met with a name in this entry.
     for speaker in reversed(context.mentioned):
         if speaker.role and re.search(rf"\b{re.escape(speaker.role.lower())}\b", lowered):
@@ -352,8 +353,8 @@ def _person_in(text: str, context: _Context) -> Speaker | None:
             if lowered in ORG_WORDS or lowered in NOT_PEOPLE or lowered in NOT_NAMES or words[0].isupper():
                 continue
             # A lone first name or surname we have not met: "Kate", "Biden".
-            return Speaker(words[0], "person", _role_before(text, run, role))
-        return Speaker(name, "person", _role_before(text, run, role))
+            return Speaker(words[0], SpeakerKind.PERSON, _role_before(text, run, role))
+        return Speaker(name, SpeakerKind.PERSON, _role_before(text, run, role))
     return None
 
 
@@ -413,7 +414,7 @@ def _organisation_in(text: str) -> Speaker | None:
     # "Germany's Lufthansa" is Lufthansa; "Ukraine's Foreign Ministry" keeps its owner.
     if len(words) > 1 and words[0].endswith(("'s", "’s")) and words[1].lower() not in ROLE_WORDS | {"ministry"}:
         name = " ".join(words[1:])
-    return Speaker(name, "org")
+    return Speaker(name, SpeakerKind.ORG)
 
 
 @lru_cache(maxsize=100_000)
@@ -434,7 +435,7 @@ def _learn_title(title: str, context: _Context) -> None:
         word = first.group(1)
         lowered = word.lower()
         if not (lowered in NOT_PEOPLE or lowered in NOT_NAMES or lowered in ORG_WORDS or lowered in ROLE_WORDS):
-            speaker = context.known.get(lowered) or Speaker(word, "person")
+            speaker = context.known.get(lowered) or Speaker(word, SpeakerKind.PERSON)
             _remember(speaker, context)
             context.recent_people.append(speaker)
 
@@ -456,7 +457,7 @@ def _learn_names(paragraph: str, context: _Context) -> None:
             role, name = _split_name(run)
             words = name.split()
             if len(words) >= 2:
-                speaker = context.known.get(name.lower()) or Speaker(name, "person", _role_before(sentence, run, role))
+                speaker = context.known.get(name.lower()) or Speaker(name, SpeakerKind.PERSON, _role_before(sentence, run, role))
                 context.known.setdefault(name.lower(), speaker)
                 context.known.setdefault(words[-1].lower(), speaker)
                 context.recent_people.append(speaker)
@@ -479,7 +480,7 @@ def _learn_names(paragraph: str, context: _Context) -> None:
 
 
 def _remember(speaker: Speaker, context: _Context) -> None:
-    if speaker.kind == "person":
+    if speaker.kind == SpeakerKind.PERSON:
         context.last_person = speaker
         words = speaker.name.split()
         if len(words) >= 2:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 
+from bot.kinds import SpeakerKind
 from bot.quotes.query import QuoteRecord
 from bot.retrieval.text import STOPWORDS, stem, words
 
@@ -60,7 +61,7 @@ class QuoteBook:
             return None
         name = self._names[best[0]]
         quotes = list(self._by_speaker[name])
-        if quotes[0].speaker_kind == "org":
+        if quotes[0].speaker_kind == SpeakerKind.ORG:
             # A "Kremlin spokesman" speaks for the Kremlin.
             pattern = re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE)
             quotes += [q for q in self.quotes if q.speaker != name and q.speaker_role and pattern.search(q.speaker_role)]

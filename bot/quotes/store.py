@@ -5,6 +5,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import col
 
 from bot.db import insert_for
+from bot.kinds import SpeakerKind
 from bot.models import Quote, Speaker, table_of
 from bot.quotes.extract import ExtractedQuote
 from bot.quotes.extract import Speaker as Said
@@ -84,7 +85,7 @@ def store_quotes(
 def merge_surname_speakers(connection: Connection) -> None:
     """A speaker first met as "Biden" becomes "Joe Biden" once the full name is known."""
     table = table_of(Speaker)
-    people = connection.execute(select(table.c.id, table.c.name).where(table.c.kind == "person")).all()
+    people = connection.execute(select(table.c.id, table.c.name).where(table.c.kind == SpeakerKind.PERSON.value)).all()
     by_surname: dict[str, list[tuple[int, str]]] = {}
     for speaker_id, name in people:
         if len(name.split()) > 1:
@@ -106,7 +107,7 @@ def merge_surname_speakers(connection: Connection) -> None:
 
 def _surname_alias(speaker: Said) -> str:
     words = speaker.name.split()
-    return words[-1] if speaker.kind == "person" and len(words) > 1 else ""
+    return words[-1] if speaker.kind == SpeakerKind.PERSON and len(words) > 1 else ""
 
 
 def _add_alias(connection: Connection, speaker_id: int, alias: str) -> None:

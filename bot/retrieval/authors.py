@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz, process
 
+from bot.kinds import DocumentKind
 from bot.retrieval.documents import Document
 
 WROTE = r"(?:write|wrote|written|writing|report|reported|reporting|reports|file|filed|filing|post|posted|say|said)"
@@ -39,7 +40,7 @@ class Authors:
     def __init__(self, documents: list[Document]):
         self._docs: dict[str, list[int]] = defaultdict(list)
         for index, document in enumerate(documents):
-            if document.kind == "entry" and document.author:
+            if document.kind == DocumentKind.ENTRY and document.author:
                 self._docs[document.author].append(index)
         self._names = {name.lower(): name for name in self._docs}
         self._surnames: dict[str, set[str]] = defaultdict(set)

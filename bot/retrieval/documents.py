@@ -8,13 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import col
 
+from bot.kinds import DocumentKind
 from bot.models import ContentVersion, Coverage, Entry, SummaryPoint
 from bot.times import as_utc
 
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    kind: str  # "entry", "summary" or "key_point"
+    kind: DocumentKind
     row_id: int
     coverage_id: int
     coverage_title: str
@@ -69,7 +70,7 @@ def read_documents(engine: Engine) -> list[Document]:
         for row in entries:
             documents.append(
                 Document(
-                    kind="entry",
+                    kind=DocumentKind.ENTRY,
                     row_id=row.id,
                     coverage_id=row.coverage_id,
                     coverage_title=titles.get(row.coverage_id, ""),
@@ -93,7 +94,7 @@ def read_documents(engine: Engine) -> list[Document]:
         ).all()
     documents += [
         Document(
-            kind=row.kind,
+            kind=DocumentKind(row.kind),
             row_id=row.id,
             coverage_id=row.coverage_id,
             coverage_title=titles.get(row.coverage_id, ""),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.kinds import DocumentKind
 from bot.retrieval.documents import Document
 from bot.retrieval.text import STOPWORDS, stem, words
 
@@ -85,7 +86,7 @@ def build_postings(documents: list[Document]) -> Postings:
         pair_keys, pair_docs, pair_fields = array("q"), array("i"), array("b")
         for index in range(start, min(start + CHUNK, size)):
             document = documents[index]
-            body = document.body if document.kind == "entry" else ""
+            body = document.body if document.kind == DocumentKind.ENTRY else ""
             texts = (document.title, body, document.byline)
             for field, text in enumerate(texts):
                 if not text:

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
+from bot.kinds import IntentKind, TimeMode
 from bot.retrieval.text import STOPWORDS, words
 
 LATEST = re.compile(
@@ -23,10 +24,10 @@ KEY_POINT_FILLER = re.compile(
 )
 # Messages that are not questions about the coverage at all (matched on their lower-case words).
 SMALL_TALK = [
-    ("greeting", re.compile(r"(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening)|greetings)( there| bot| all)?")),
-    ("thanks", re.compile(r"((ok|okay|great|cool|brilliant|perfect) )?(thanks|thank you|thank you very much|thanks a lot|"
+    (IntentKind.GREETING, re.compile(r"(hi|hello|hey|hiya|howdy|yo|good (morning|afternoon|evening)|greetings)( there| bot| all)?")),
+    (IntentKind.THANKS, re.compile(r"((ok|okay|great|cool|brilliant|perfect) )?(thanks|thank you|thank you very much|thanks a lot|"
                           r"many thanks|thx|ty|cheers|ta)( a lot| so much| very much)?")),
-    ("help", re.compile(r"help|help me|start|what can you do|how does (this|it) work|how do i use (this|you|it)|"
+    (IntentKind.HELP, re.compile(r"help|help me|start|what can you do|how does (this|it) work|how do i use (this|you|it)|"
                         r"what do you do|who are you|what are you")),
 ]
 # Conversational openings that carry no topic ("ok so what's the deal with the kill list").
@@ -76,14 +77,14 @@ class Day:
 @dataclass(frozen=True)
 class TimeOfDay:
     minutes: int  # since midnight, page-local time
-    mode: str  # "at", "around", "before", "after"
+    mode: TimeMode
     # "at 7:11" names a minute, most likely one the page shows; "at 9am" is a rough hour.
     to_the_minute: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
 class Intent:
-    kind: str  # "latest", "key_points", "time", "topic", "empty", "greeting", "thanks", "help"
+    kind: IntentKind
     topic: str  # what is left to search for
     time: TimeOfDay | None = None
     recent: bool = False  # "the latest on X": newest relevant entries first
@@ -93,7 +94,7 @@ class Intent:
 def classify(question: str) -> Intent:
     text = " ".join(question.split())
     if not words(text):
-        return Intent("empty", "")
+        return Intent(IntentKind.EMPTY, "")
     plain = " ".join(words(text))
     for kind, pattern in SMALL_TALK:
         if pattern.fullmatch(plain):
@@ -102,15 +103,15 @@ def classify(question: str) -> Intent:
     day, text = _day(text)
     time, rest = _time_of_day(text)
     if time is not None:
-        return Intent("time", rest, time, day=day)
+        return Intent(IntentKind.TIME, rest, time, day=day)
     if day is not None:
-        return Intent("topic", text, day=day)
+        return Intent(IntentKind.TOPIC, text, day=day)
     if KEY_POINTS.search(text) and not _content(KEY_POINT_FILLER.sub(" ", text)):
-        return Intent("key_points", "")
+        return Intent(IntentKind.KEY_POINTS, "")
     if LATEST_TRIGGER.search(text):
         rest = LATEST.sub(" ", text)
-        return Intent("topic", rest, recent=True) if _content(rest) else Intent("latest", "")
-    return Intent("topic", text)
+        return Intent(IntentKind.TOPIC, rest, recent=True) if _content(rest) else Intent(IntentKind.LATEST, "")
+    return Intent(IntentKind.TOPIC, text)
 
 
 def _day(text: str) -> tuple[Day | None, str]:
@@ -160,7 +161,7 @@ def _time_of_day(text: str) -> tuple[TimeOfDay | None, str]:
                   "from": "after", "": "at"}.get(mode, mode)
         rest = (text[: match.start()] + " " + text[match.end():]).strip()
         precise = minute is not None and minute != "00"
-        return TimeOfDay(minutes, normal, precise), _without_page_words(rest)
+        return TimeOfDay(minutes, TimeMode(normal), precise), _without_page_words(rest)
     return None, text
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from bot.kinds import DocumentKind, IntentKind, TimeMode
 from bot.retrieval.answer_kind import AnswerKind, Wanted, holds, wanted
 from bot.retrieval.excerpt import sentences
 from bot.retrieval.index import RELATED_WEIGHT, QueryTerm, SearchIndex
@@ -63,8 +64,8 @@ class Searcher:
     def __init__(self, index: SearchIndex):
         self.index = index
         documents = index.documents
-        self.entries = np.array([i for i, d in enumerate(documents) if d.kind == "entry"], dtype=np.int64)
-        self.summaries = np.array([i for i, d in enumerate(documents) if d.kind != "entry"], dtype=np.int64)
+        self.entries = np.array([i for i, d in enumerate(documents) if d.kind == DocumentKind.ENTRY], dtype=np.int64)
+        self.summaries = np.array([i for i, d in enumerate(documents) if d.kind != DocumentKind.ENTRY], dtype=np.int64)
         # Newest first; untimed entries after timed ones, in page order.
         self.newest = sorted(
             self.entries.tolist(),
@@ -84,7 +85,7 @@ class Searcher:
             text = document.plain_text
             self.has_figure[i] = FIGURE.search(text) is not None
             self.has_money[i] = MONEY.search(text) is not None
-        self.is_summary = np.array([d.kind != "entry" for d in documents], dtype=bool)
+        self.is_summary = np.array([d.kind != DocumentKind.ENTRY for d in documents], dtype=bool)
         self._passage_cache: dict[int, tuple[list[str], list[frozenset[str]]]] = {}
         self.minute_of_day = np.full(index.size, -1, dtype=np.int32)
         self.local_year = np.zeros(index.size, dtype=np.int32)
@@ -101,11 +102,11 @@ class Searcher:
         return self.newest[:count]
 
     def rank(self, intent: Intent, limit: int = 10) -> Ranking:
-        want = wanted(intent.topic) if intent.kind == "topic" else None
+        want = wanted(intent.topic) if intent.kind == IntentKind.TOPIC else None
         # "What does RAAC stand for?" is about RAAC alone: "stand for" is how it asks.
         query = self.index.query_terms(want.abbreviation if want and want.abbreviation else intent.topic)
         on_day = self._on_day(intent.day) if intent.day is not None else None
-        if intent.kind == "time" and intent.time is not None:
+        if intent.kind == IntentKind.TIME and intent.time is not None:
             return self._rank_by_time(intent.time, query, limit, on_day)
         if on_day is not None and not query:
             # "What happened on 21 February?": that day's newest entries.
@@ -253,20 +254,20 @@ class Searcher:
         minutes = self.minute_of_day
         timed = minutes >= 0 if on_day is None else (minutes >= 0) & on_day
         distance = np.abs(minutes - time.minutes).astype(np.float32)
-        if time.mode == "before":
+        if time.mode == TimeMode.BEFORE:
             eligible = timed & (minutes <= time.minutes)
             distance = (time.minutes - minutes).astype(np.float32)
-        elif time.mode == "after":
+        elif time.mode == TimeMode.AFTER:
             eligible = timed & (minutes >= time.minutes)
             distance = (minutes - time.minutes).astype(np.float32)
         else:
-            window = AROUND_WINDOW if time.mode == "around" else AT_WINDOW
+            window = AROUND_WINDOW if time.mode == TimeMode.AROUND else AT_WINDOW
             eligible = timed & (distance <= window)
         candidates = np.flatnonzero(eligible)
         if not len(candidates):
             return Ranking([], query, abstained=True)
         text_scores = self.index.score(query) if query else np.zeros(self.index.size, dtype=np.float32)
-        exact_minute = time.mode == "at" and time.to_the_minute and bool((distance[candidates] == 0).any())
+        exact_minute = time.mode == TimeMode.AT and time.to_the_minute and bool((distance[candidates] == 0).any())
         if query and text_scores[candidates].max() <= 0 and not exact_minute:
             return Ranking([], query, abstained=True)
         def closest_first(d: int) -> tuple:

@@ -10,12 +10,14 @@ from urllib.parse import urlparse
 
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
-from telegram import BotCommand, Update
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
+    Defaults,
     InlineQueryHandler,
     MessageHandler,
     TypeHandler,
@@ -36,6 +38,7 @@ from bot.telegram.guards import QuestionLimiter
 from bot.telegram.outbox import Outbox
 from bot.telegram.pusher import Pusher, push_timing
 from bot.telegram.render import ABOUT_PREFIX, UNFOLLOW_PREFIX
+from bot.telegram.state import CONTEXT_TYPES, BotState, Context
 from bot.telegram.tolerant_bot import UpdateTolerantBot
 from bot.telegram.update_order import PerChatUpdateProcessor
 from bot.telegram.upkeep import CoverageUpkeep, off_loop
@@ -45,17 +48,25 @@ log = logging.getLogger(__name__)
 TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 
 
-def build_application(settings: Settings, library: Library) -> Application:
+def make_bot(settings: Settings) -> UpdateTolerantBot:
     token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-    bot = UpdateTolerantBot(
+    return UpdateTolerantBot(
         token,
         base_url=settings.telegram_api_base_url or TELEGRAM_BASE_URL,
         request=HTTPXRequest(connection_pool_size=32),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
+        # Every message the bot sends is Telegram HTML, and a citation's link must not unfold
+        # into a preview that buries the answer.
+        defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)),
     )
+
+
+def build_application(settings: Settings, library: Library) -> Application:
+    bot = make_bot(settings)
     builder = (
         ApplicationBuilder()
         .bot(bot)
+        .context_types(CONTEXT_TYPES)
         # One slow answer must never hold up another chat; 16 at a time keeps the HTTP pool's
         # bookkeeping short and the order close to first come, first served. One chat's updates
         # go one after another, so its replies keep the order of its questions.
@@ -64,18 +75,19 @@ def build_application(settings: Settings, library: Library) -> Application:
         .post_stop(_post_stop)
     )
     application = builder.build()
-    application.bot_data["library"] = library
-    application.bot_data["settings"] = settings
-    application.bot_data["limiter"] = QuestionLimiter(settings.questions_per_minute)
-    application.bot_data["asked"] = RecentQuestions()
+    state: BotState = application.bot_data
+    state.library = library
+    state.settings = settings
+    state.limiter = QuestionLimiter(settings.questions_per_minute)
+    state.asked = RecentQuestions()
     watcher = CoverageWatcher(
         library.engine, settings.knowledge_dir, unload_after=settings.unload_after_seconds, in_child=True
     )
-    application.bot_data["watcher"] = watcher
-    application.bot_data["upkeep"] = upkeep = CoverageUpkeep(watcher, library)
+    state.watcher = watcher
+    state.upkeep = upkeep = CoverageUpkeep(watcher, library)
     # Messages go through per-chat queues (bot.telegram.delivery), which also do Telegram's
     # pacing: a rate limiter inside the bot would pause every chat for one chat's 429.
-    application.bot_data["delivery"] = delivery = Delivery(
+    state.delivery = delivery = Delivery(
         application.bot,
         Outbox(library.engine),
         per_second=settings.telegram_max_sends_per_second,
@@ -122,7 +134,7 @@ def build_application(settings: Settings, library: Library) -> Application:
     jobs.run_repeating(upkeep.job, interval=settings.reload_interval_seconds, first=settings.reload_interval_seconds)
     jobs.run_repeating(_resume_kept, interval=RESUME_SECONDS, first=RESUME_SECONDS)
     if settings.push_enabled:
-        application.bot_data["pusher"] = Pusher(library, delivery, push_timing(settings))
+        state.pusher = Pusher(library, delivery, push_timing(settings))
     return application
 
 
@@ -130,24 +142,23 @@ def build_application(settings: Settings, library: Library) -> Application:
 RESUME_SECONDS = 20.0
 
 
-async def _resume_kept(context) -> None:
-    await context.bot_data["delivery"].resume()
+async def _resume_kept(context: Context) -> None:
+    await context.bot_data.delivery.resume()
 
 
 async def _post_stop(application: Application) -> None:
-    pushing = application.bot_data.get("pushing")
-    if pushing is not None:
-        stopping, task = pushing
+    state: BotState = application.bot_data
+    if state.pushing is not None:
+        stopping, task = state.pushing
         stopping.set()
         await task
-    await application.bot_data["upkeep"].stop()
-    await application.bot_data["delivery"].stop()
+    await state.upkeep.stop()
+    await state.delivery.stop()
 
 
 async def _post_init(application: Application) -> None:
-    library: Library = application.bot_data["library"]
-    settings: Settings = application.bot_data["settings"]
-    watcher: CoverageWatcher = application.bot_data["watcher"]
+    state: BotState = application.bot_data
+    library, settings, watcher = state.library, state.settings, state.watcher
     # Load what is new or changed in KNOWLEDGE_DIR (everything, on an empty database), so one
     # command starts a useful bot; unchanged files cost a hash.
     if not settings.knowledge_dir.exists():
@@ -162,15 +173,14 @@ async def _post_init(application: Application) -> None:
             log.error("could not load %s: %s", outcome.path, outcome.message)
     await off_loop(library.answerer)
     # Replies kept through an outage or the last stop go before anything new.
-    await application.bot_data["delivery"].resume()
+    await state.delivery.resume()
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in handlers.COMMANDS])
     if settings.watch_knowledge_dir:
-        application.bot_data["upkeep"].watch()
-    pusher: Pusher | None = application.bot_data.get("pusher")
-    if pusher is not None:
+        state.upkeep.watch()
+    if state.pusher is not None:
         stopping = asyncio.Event()
-        task = asyncio.create_task(pusher.run(settings.push_interval_seconds, stopping), name="pushing")
-        application.bot_data["pushing"] = (stopping, task)
+        task = asyncio.create_task(state.pusher.run(settings.push_interval_seconds, stopping), name="pushing")
+        state.pushing = (stopping, task)
     log.info("bot @%s ready", application.bot.username)
 
 
@@ -207,7 +217,7 @@ def run(settings: Settings) -> None:
         return
     library = Library(engine)
     application = build_application(settings, library)
-    _stop_at_once_on_signals(application.bot_data["watcher"])
+    _stop_at_once_on_signals(application.bot_data.watcher)
     # None: the handlers above replace python-telegram-bot's own.
     stop_signals = None
     if settings.webhook_url:

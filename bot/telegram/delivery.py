@@ -16,15 +16,14 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from html import escape
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message
-from telegram.constants import ParseMode
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.ext import ContextTypes
 
 from bot.telegram.outbox import Outbox, Outgoing, now
+from bot.telegram.render import plain
+from bot.telegram.state import Context
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +34,11 @@ PUSH_REQUESTS_IN_FLIGHT = 8
 # Failed attempts (about 1 + 2 + 4 seconds of trying) before a message is kept in the database.
 KEEP_AFTER_FAILURES = 3
 MAX_BACKOFF_SECONDS = 30.0
-SORRY = "Sorry, something went wrong while answering. Please try again in a moment."  # plain: no HTML
+SORRY = plain("Sorry, something went wrong while answering. Please try again in a moment.")
 
 
-def delivery(context: ContextTypes.DEFAULT_TYPE) -> "Delivery":
-    return context.bot_data["delivery"]
+def delivery(context: Context) -> "Delivery":
+    return context.bot_data.delivery
 
 
 def outgoing(message: Message, html: str, keyboard: InlineKeyboardMarkup | None = None) -> Outgoing:
@@ -48,13 +47,8 @@ def outgoing(message: Message, html: str, keyboard: InlineKeyboardMarkup | None 
     return Outgoing(message.chat_id, html, thread_id=thread, keyboard=keyboard)
 
 
-def say(context: ContextTypes.DEFAULT_TYPE, message: Message, html: str) -> None:
+def say(context: Context, message: Message, html: str) -> None:
     delivery(context).send([outgoing(message, html)])
-
-
-def plain(text: str) -> str:
-    """A fixed reply as Telegram HTML (quotes need no escaping outside attributes)."""
-    return escape(text, quote=False)
 
 
 class Window:
@@ -248,16 +242,15 @@ class Delivery:
             return await self._request(message)
 
     async def _request(self, message: Outgoing) -> int:
-        no_preview = LinkPreviewOptions(is_disabled=True)
+        # HTML without link previews: the bot's Defaults (bot.telegram.app).
         if message.edit_message_id is not None:
             await self.bot.edit_message_text(
                 message.text, chat_id=message.chat_id, message_id=message.edit_message_id,
-                parse_mode=ParseMode.HTML, link_preview_options=no_preview, reply_markup=message.keyboard,
+                reply_markup=message.keyboard,
             )
             return message.edit_message_id
         sent = await self.bot.send_message(
-            message.chat_id, message.text, message_thread_id=message.thread_id,
-            parse_mode=ParseMode.HTML, link_preview_options=no_preview, reply_markup=message.keyboard,
+            message.chat_id, message.text, message_thread_id=message.thread_id, reply_markup=message.keyboard
         )
         return sent.message_id
 

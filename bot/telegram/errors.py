@@ -6,16 +6,17 @@ import logging
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import Update
 from telegram.error import Conflict, Forbidden, NetworkError
-from telegram.ext import ContextTypes
 
-from bot.telegram.delivery import SORRY, plain, say
+from bot.telegram.delivery import SORRY, say
+from bot.telegram.render import plain
+from bot.telegram.state import Context
 
 log = logging.getLogger(__name__)
 
-TRY_AGAIN = "The news database is not reachable right now. Please try again in a minute."
+TRY_AGAIN = plain("The news database is not reachable right now. Please try again in a minute.")
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: Context) -> None:
     database_down = isinstance(context.error, SQLAlchemyError)
     if update is None and isinstance(context.error, NetworkError):
         # Polling hiccups: python-telegram-bot retries on its own, with back-off.
@@ -34,4 +35,4 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     else:
         log.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
-        say(context, update.effective_message, plain(TRY_AGAIN if database_down else SORRY))
+        say(context, update.effective_message, TRY_AGAIN if database_down else SORRY)

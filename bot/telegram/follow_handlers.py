@@ -7,22 +7,23 @@ from html import escape
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.following import store
 from bot.retrieval.text import normalise
-from bot.telegram.delivery import plain, say
+from bot.telegram.delivery import say
 from bot.telegram.handlers import current_answerer, library, message_of, query_of, remember_seen, reply_answer
-from bot.telegram.render import ABOUT_PREFIX, UNFOLLOW_PREFIX, follows_html, parse_id
+from bot.telegram.render import ABOUT_PREFIX, UNFOLLOW_PREFIX, follows_html, parse_id, plain
+from bot.telegram.state import Context
 from bot.telegram.upkeep import off_loop
 from bot.times import display_time
 
 log = logging.getLogger(__name__)
 
 NEW_COUNT = 5
-ONLY_ADMINS = "In a group, only its administrators can follow and unfollow."
-NO_WORDS = "I can't match that topic: it has no words to look for. Try e.g. /follow Mariupol"
-UNFOLLOW_USAGE = "Usage: /unfollow N (the number /following shows) or /unfollow all."
+ONLY_ADMINS = plain("In a group, only its administrators can follow and unfollow.")
+NO_WORDS = plain("I can't match that topic: it has no words to look for. Try e.g. /follow Mariupol")
+FOLLOWS_NOTHING = plain("This chat follows nothing.")
+UNFOLLOW_USAGE = plain("Usage: /unfollow N (the number /following shows) or /unfollow all.")
 MANAGERS = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 
 
@@ -30,7 +31,7 @@ def _thread(message: Message) -> int:
     return message.message_thread_id if message.is_topic_message and message.message_thread_id else 0
 
 
-async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def may_manage(update: Update, context: Context) -> bool:
     """Anyone in a private chat; in a group, only its administrators (asked of Telegram)."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None or chat.type in (ChatType.PRIVATE, ChatType.CHANNEL):
@@ -47,15 +48,15 @@ async def may_manage(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
     return member.status in MANAGERS
 
 
-async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def follow(update: Update, context: Context) -> None:
     message = message_of(update)
     if not await may_manage(update, context):
-        say(context, message, plain(ONLY_ADMINS))
+        say(context, message, ONLY_ADMINS)
         return
     topic = " ".join(normalise(" ".join(context.args or [])).split())[: store.MAX_TOPIC_CHARS]
     answerer = await current_answerer(context)
     if topic and not answerer.searcher.index.query_terms(topic) and answerer.quotes.speaker(topic) is None:
-        say(context, message, plain(NO_WORDS))
+        say(context, message, NO_WORDS)
         return
     try:
         _row, new = await off_loop(lambda: store.add_follow(
@@ -71,36 +72,36 @@ async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         say(context, message, f"This chat already follows {what}. See /following.")
 
 
-async def following(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def following(update: Update, context: Context) -> None:
     message = message_of(update)
     rows = await off_loop(lambda: store.chat_follows(library(context).engine, message.chat_id))
     say(context, message, follows_html([row.topic for row in rows]))
 
 
-async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unfollow(update: Update, context: Context) -> None:
     message = message_of(update)
     if not await may_manage(update, context):
-        say(context, message, plain(ONLY_ADMINS))
+        say(context, message, ONLY_ADMINS)
         return
     engine = library(context).engine
     args = context.args or []
     rows = await off_loop(lambda: store.chat_follows(engine, message.chat_id))
     if len(args) == 1 and args[0].lower() == "all":
         removed = await off_loop(lambda: store.remove_follows(engine, message.chat_id))
-        say(context, message, plain(f"Stopped following {removed} topic(s)." if removed else "This chat follows nothing."))
+        say(context, message, plain(f"Stopped following {removed} topic(s).") if removed else FOLLOWS_NOTHING)
         return
     if len(args) != 1 or not args[0].isdigit() or not 1 <= int(args[0]) <= max(len(rows), 1):
-        say(context, message, plain(UNFOLLOW_USAGE))
+        say(context, message, UNFOLLOW_USAGE)
         return
     if not rows:
-        say(context, message, plain("This chat follows nothing."))
+        say(context, message, FOLLOWS_NOTHING)
         return
     chosen = rows[int(args[0]) - 1]
     await off_loop(lambda: store.remove_follows(engine, message.chat_id, [chosen.id]))
     say(context, message, f"Stopped following {_named(chosen.topic)}.")
 
 
-async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def new(update: Update, context: Context) -> None:
     """The entries since this chat last asked (/new, /latest) or was sent a push."""
     message = message_of(update)
     engine = library(context).engine
@@ -118,7 +119,7 @@ async def new(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     remember_seen(context, message.chat_id, answerer.newest_entry_id)
 
 
-async def unfollow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unfollow_button(update: Update, context: Context) -> None:
     query = query_of(update)
     follow_id = parse_id(query.data or "", UNFOLLOW_PREFIX)
     chat = update.effective_chat
@@ -134,7 +135,7 @@ async def unfollow_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await query.answer(f"Stopped following {row.topic or 'this coverage'}.")
 
 
-async def about_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def about_button(update: Update, context: Context) -> None:
     """"More on this" under a pushed entry: what else the coverage says about its subject."""
     query = query_of(update)
     await query.answer()

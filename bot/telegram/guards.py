@@ -5,10 +5,12 @@ from collections import defaultdict, deque
 
 from telegram import Message, Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot.config import Settings
-from bot.telegram.delivery import plain, say
+from bot.telegram.delivery import say
+from bot.telegram.render import plain
+from bot.telegram.state import Context
 
 WINDOW_SECONDS = 60.0
 SLOW_DOWN = "You're asking faster than I can keep up with. Please wait a minute and ask again."
@@ -58,11 +60,11 @@ class QuestionLimiter:
         return len(self._asked)
 
 
-def settings_of(context: ContextTypes.DEFAULT_TYPE) -> Settings:
-    return context.bot_data["settings"]
+def settings_of(context: Context) -> Settings:
+    return context.bot_data.settings
 
 
-async def enforce_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def enforce_access(update: Update, context: Context) -> None:
     """With ALLOWED_CHAT_IDS set, updates from any other chat are dropped unanswered."""
     allowed = settings_of(context).allowed_chat_ids
     if not allowed:
@@ -110,8 +112,8 @@ def budget_key(update: Update, bot_username: str | None, bot_id: int) -> object 
     return ("user", user.id)
 
 
-async def limit_questions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    limiter: QuestionLimiter = context.bot_data["limiter"]
+async def limit_questions(update: Update, context: Context) -> None:
+    limiter: QuestionLimiter = context.bot_data.limiter
     key = budget_key(update, context.bot.username, context.bot.id)
     if key is None or limiter.allow(key):
         return
@@ -125,6 +127,6 @@ async def limit_questions(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     raise ApplicationHandlerStop
 
 
-def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def is_admin(update: Update, context: Context) -> bool:
     user = update.effective_user
     return user is not None and user.id in settings_of(context).admin_user_ids

@@ -11,36 +11,45 @@ from telegram import (
     InlineQuery,
     InlineQueryResultArticle,
     InputTextMessageContent,
-    LinkPreviewOptions,
     Message,
     Update,
 )
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.answers import Answer, Answerer
 from bot.following import store
 from bot.library import Library
 from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
-from bot.telegram.delivery import delivery, outgoing, plain, say
+from bot.telegram.delivery import delivery, outgoing, say
 from bot.telegram.guards import addressed_to_bot, is_admin, settings_of
-from bot.telegram.render import answer_blocks, citation_html, more_keyboard, more_token, parse_more, split_messages
+from bot.telegram.render import (
+    answer_blocks,
+    citation_html,
+    help_html,
+    inline_description,
+    more_keyboard,
+    more_token,
+    parse_more,
+    plain,
+    split_messages,
+    start_html,
+)
+from bot.telegram.state import Context
 from bot.telegram.upkeep import off_loop
-from bot.times import display_time
 
 log = logging.getLogger(__name__)
 
 DEFAULT_LATEST = 5
 MAX_LATEST = 20
 MAX_WHO_CHARS = 200
-LATEST_USAGE = f"Usage: /latest N, where N is a number from 1 to {MAX_LATEST}."
-WHO_USAGE = "Usage: /who NAME [TOPIC], e.g. /who Kuleba sanctions"
-ASK_USAGE = "Usage: /ask QUESTION, e.g. /ask What did Kuleba want from the EU?"
+LATEST_USAGE = plain(f"Usage: /latest N, where N is a number from 1 to {MAX_LATEST}.")
+WHO_USAGE = plain("Usage: /who NAME [TOPIC], e.g. /who Kuleba sanctions")
+ASK_USAGE = plain("Usage: /ask QUESTION, e.g. /ask What did Kuleba want from the EU?")
 MAX_INLINE_RESULTS = 10
-NOT_ADMIN = "Only the bot's administrators can do that."
-UNKNOWN_COMMAND = "I don't know that command. Send /help to see what I can do."
+NOT_ADMIN = plain("Only the bot's administrators can do that.")
+UNKNOWN_COMMAND = plain("I don't know that command. Send /help to see what I can do.")
 
 COMMANDS = [
     ("start", "What this bot covers and how to ask"),
@@ -77,18 +86,18 @@ def inline_of(update: Update) -> InlineQuery:
     return update.inline_query
 
 
-def library(context: ContextTypes.DEFAULT_TYPE) -> Library:
-    return context.bot_data["library"]
+def library(context: Context) -> Library:
+    return context.bot_data.library
 
 
-async def current_answerer(context: ContextTypes.DEFAULT_TYPE) -> Answerer:
+async def current_answerer(context: Context) -> Answerer:
     # Index (re)builds and database reads block, so they run off the event loop.
     return await asyncio.to_thread(library(context).answerer)
 
 
-def reply_answer(context: ContextTypes.DEFAULT_TYPE, message: Message, answer: Answer) -> None:
+def reply_answer(context: Context, message: Message, answer: Answer) -> None:
     messages = split_messages(answer_blocks(answer))
-    token = context.bot_data["asked"].remember(answer.question) if answer.more and answer.question else ""
+    token = context.bot_data.asked.remember(answer.question) if answer.more and answer.question else ""
     keyboard = more_keyboard(answer.more, token)
     delivery(context).send(
         [outgoing(message, text, keyboard if index == len(messages) - 1 else None) for index, text in enumerate(messages)]
@@ -98,7 +107,7 @@ def reply_answer(context: ContextTypes.DEFAULT_TYPE, message: Message, answer: A
 TYPING_AFTER = 0.5  # seconds: quicker answers arrive before "typing…" would be seen
 
 
-async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+async def answer_question(update: Update, context: Context, question: str) -> None:
     message = message_of(update)
 
     async def work() -> Answer:
@@ -109,7 +118,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     reply_answer(context, message, answer)
 
 
-async def while_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, work):
+async def while_typing(context: Context, chat_id: int, work):
     """Run `work`, showing "typing…" if it takes long enough for the user to notice.
 
     Most answers take milliseconds; sending the action anyway would double the requests the
@@ -125,47 +134,16 @@ async def while_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, work):
     return await task
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: Context) -> None:
     answerer = await current_answerer(context)
-    stats = answerer.stats()
-    if not stats.entries:
-        text = "I answer questions about live news coverage, but no coverage is loaded yet."
-    else:
-        titles = "\n".join(f"• {escape(title)}" for title in stats.coverage_titles[:5])
-        more = f"\n…and {len(stats.coverage_titles) - 5} more" if len(stats.coverage_titles) > 5 else ""
-        span = ""
-        if stats.first and stats.last:
-            span = f" from {escape(display_time(stats.first, 'GMT'))} to {escape(display_time(stats.last, 'GMT'))}"
-        text = (
-            f"I answer questions about live news coverage: {stats.entries} entries{span}.\n\n"
-            f"<b>Coverage</b>\n{titles}{more}\n\n"
-            "Just send me a question, for example:\n"
-            + "\n".join(f"• {escape(q)}" for q in stats.examples)
-            + "\n\nEvery answer cites its entry, time and author. Send /help for all commands."
-        )
-    say(context, message_of(update), text)
+    say(context, message_of(update), start_html(answerer.stats()))
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    text = (
-        "<b>What I can do</b>\n"
-        "/latest [N] — the newest N updates (default 5, at most 20), e.g. <code>/latest 3</code>\n"
-        "/summary — the key points of the coverage\n"
-        "/ask QUESTION — e.g. <code>/ask What did Peskov say about the summit?</code>\n"
-        "/who NAME [TOPIC] — who said what, e.g. <code>/who Kuleba sanctions</code>\n"
-        "/follow [TOPIC] — new entries sent here as they are published: all of them, or those about "
-        "a topic, e.g. <code>/follow Mariupol</code>\n"
-        "/following — what this chat follows; /unfollow N or /unfollow all to stop\n"
-        "/new — what is new since you last looked\n"
-        "/start — what I cover\n"
-        "/help — this list\n\n"
-        "In a private chat, any message is a question. In groups, mention me or reply to me.\n"
-        "Inline: type <code>@{username} kill list</code> in any chat."
-    ).replace("{username}", escape(context.bot.username or "bot"))
-    say(context, message_of(update), text)
+async def help_command(update: Update, context: Context) -> None:
+    say(context, message_of(update), help_html(context.bot.username or "bot"))
 
 
-async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def latest(update: Update, context: Context) -> None:
     count = DEFAULT_LATEST
     if context.args:
         try:
@@ -173,7 +151,7 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except ValueError:
             count = 0
         if count < 1:
-            say(context, message_of(update), plain(LATEST_USAGE))
+            say(context, message_of(update), LATEST_USAGE)
             return
         count = min(count, MAX_LATEST)
     answerer = await current_answerer(context)
@@ -184,7 +162,7 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 _noting: set[asyncio.Future] = set()
 
 
-def remember_seen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, entry_id: int) -> None:
+def remember_seen(context: Context, chat_id: int, entry_id: int) -> None:
     """Note in the background what the chat has now seen, for /new: a reply never waits on a write."""
     engine = library(context).engine
 
@@ -199,24 +177,24 @@ def remember_seen(context: ContextTypes.DEFAULT_TYPE, chat_id: int, entry_id: in
     task.add_done_callback(_noting.discard)
 
 
-async def summary(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def summary(update: Update, context: Context) -> None:
     answerer = await current_answerer(context)
     reply_answer(context, message_of(update), answerer.key_points())
 
 
-async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ask(update: Update, context: Context) -> None:
     question = " ".join(context.args or [])
     if not question.strip():
-        say(context, message_of(update), plain(ASK_USAGE))
+        say(context, message_of(update), ASK_USAGE)
         return
     await answer_question(update, context, question)
 
 
-async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def who(update: Update, context: Context) -> None:
     """/who NAME [TOPIC]: the longest leading run of words that names a speaker is the name."""
     args = context.args or []
     if not args or len(" ".join(args)) > MAX_WHO_CHARS:
-        say(context, message_of(update), plain(WHO_USAGE))
+        say(context, message_of(update), WHO_USAGE)
         return
     async def work() -> Answer:
         answerer = await current_answerer(context)
@@ -226,7 +204,7 @@ async def who(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     reply_answer(context, message_of(update), answer)
 
 
-async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def text_message(update: Update, context: Context) -> None:
     message = message_of(update)
     question = message.text or message.caption or ""
     if message.chat.type != ChatType.PRIVATE:
@@ -236,37 +214,32 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await answer_question(update, context, question)
 
 
-async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def more(update: Update, context: Context) -> None:
     query = query_of(update)
     await query.answer()
     refs = parse_more(query.data or "")
-    question = context.bot_data["asked"].question(more_token(query.data or ""))
+    question = context.bot_data.asked.question(more_token(query.data or ""))
     answerer = await current_answerer(context)
     answer = await asyncio.to_thread(answerer.resolve, refs, question)
     if isinstance(query.message, Message):
         reply_answer(context, query.message, answer)
 
 
-async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_query(update: Update, context: Context) -> None:
     query = inline_of(update)
     text = (query.query or "").strip()
     answerer = await current_answerer(context)
     answer = await asyncio.to_thread(answerer.search, text, MAX_INLINE_RESULTS) if text else answerer.latest(MAX_INLINE_RESULTS)
     results = []
     for citation in answer.citations[:MAX_INLINE_RESULTS]:
-        description = display_time(citation.published_at, citation.zone) if citation.kind == "entry" else "Key point"
-        if citation.excerpt:
-            description += " — " + citation.excerpt[0]
         results.append(
             InlineQueryResultArticle(
                 id=uuid4().hex,
                 title=citation.title[:200],
-                description=description[:250],
+                description=inline_description(citation),
                 input_message_content=InputTextMessageContent(
                     # A message has Telegram's length limit, however long the entry's title.
-                    split_messages([citation_html(citation)])[0],
-                    parse_mode=ParseMode.HTML,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    split_messages([citation_html(citation)])[0]
                 ),
             )
         )
@@ -275,7 +248,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await query.answer(results, cache_time=0 if restricted else 30, is_personal=restricted)
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     message = message_of(update)
     command = (message.text or "").split()[0] if message.text else ""
     target = command.partition("@")[2].lower()
@@ -284,15 +257,15 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         return  # "/start@other_bot": another bot's command
     if message.chat.type != ChatType.PRIVATE and not target:
         return  # in groups, only commands addressed to this bot get the pointer
-    say(context, message, plain(UNKNOWN_COMMAND))
+    say(context, message, UNKNOWN_COMMAND)
 
 
-async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reload_command(update: Update, context: Context) -> None:
     """Admins: load new and changed coverage now instead of waiting for the next check."""
     if not is_admin(update, context):
-        say(context, message_of(update), plain(NOT_ADMIN))
+        say(context, message_of(update), NOT_ADMIN)
         return
-    watcher: CoverageWatcher = context.bot_data["watcher"]
+    watcher: CoverageWatcher = context.bot_data.watcher
     try:
         report = await asyncio.to_thread(watcher.reload_all)
     except LoadStopped:
@@ -302,7 +275,7 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     say(context, message_of(update), f"Reloaded: {escape(report.summary_line())}{failures}")
 
 
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stale_button(update: Update, context: Context) -> None:
     """A button whose data this bot does not know (an old release's, or tampered): answer it, so
     the user's client stops waiting, and say so."""
     await query_of(update).answer("That button no longer works. Ask again.")

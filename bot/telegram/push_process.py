@@ -7,11 +7,10 @@ import signal
 from datetime import timedelta
 
 from telegram.error import InvalidToken, NetworkError
-from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.library import Library
-from bot.telegram.app import TELEGRAM_BASE_URL, open_database
+from bot.telegram.app import make_bot, open_database
 from bot.telegram.delivery import Delivery
 from bot.telegram.outbox import Outbox
 from bot.telegram.pusher import Pusher, push_timing
@@ -33,9 +32,7 @@ async def _push(settings: Settings, library: Library) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
-    token = settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else ""
-    bot = UpdateTolerantBot(token, base_url=settings.telegram_api_base_url or TELEGRAM_BASE_URL,
-                            request=HTTPXRequest(connection_pool_size=32))
+    bot = make_bot(settings)
     if not await _reach_telegram(bot, stopping):
         return
     delivery = Delivery(bot, Outbox(library.engine), per_second=settings.telegram_max_sends_per_second,

@@ -24,6 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.answers import Answerer, Citation
 from bot.following import store
 from bot.following.store import DuePush, FollowRow
+from bot.kinds import DocumentKind
 from bot.library import Library
 from bot.refs import entry_id_of
 from bot.retrieval.documents import content_version
@@ -225,7 +226,7 @@ def _entry_id(citation: Citation) -> int:
 
 def _matcher(answerer: Answerer):
     """For record_matches: each follow with the entries it gets among those new to it."""
-    entry_ids = sorted(d.row_id for d in answerer.documents if d.kind == "entry")
+    entry_ids = sorted(d.row_id for d in answerer.documents if d.kind == DocumentKind.ENTRY)
 
     def match(follows: list[FollowRow], horizon: int) -> Iterator[tuple[FollowRow, list[int]]]:
         by_topic: dict[str, list[FollowRow]] = defaultdict(list)

@@ -5,14 +5,16 @@ from dataclasses import replace
 from html import escape, unescape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import InlineKeyboardButtonLimit, MessageLimit
 
-from bot.answers import Answer, Citation
+from bot.answers import Answer, Citation, Stats
+from bot.kinds import DocumentKind
 from bot.refs import is_ref
 from bot.retrieval.excerpt import quoted
 from bot.times import display_time
 
-MAX_MESSAGE = 4096
-MAX_CALLBACK_DATA = 64
+MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH
+MAX_CALLBACK_DATA = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
 MORE_PREFIX = "more:"
 UNFOLLOW_PREFIX = "unfollow:"
 ABOUT_PREFIX = "about:"
@@ -21,13 +23,64 @@ PUSH_SENTENCES = 2
 BUTTON_TOPIC_CHARS = 32
 
 
+def plain(text: str) -> str:
+    """A fixed reply as Telegram HTML (quotes need no escaping outside attributes)."""
+    return escape(text, quote=False)
+
+
+def start_html(stats: Stats) -> str:
+    if not stats.entries:
+        return "I answer questions about live news coverage, but no coverage is loaded yet."
+    titles = "\n".join(f"• {escape(title)}" for title in stats.coverage_titles[:5])
+    more = f"\n…and {len(stats.coverage_titles) - 5} more" if len(stats.coverage_titles) > 5 else ""
+    span = ""
+    if stats.first and stats.last:
+        span = f" from {escape(display_time(stats.first, 'GMT'))} to {escape(display_time(stats.last, 'GMT'))}"
+    return (
+        f"I answer questions about live news coverage: {stats.entries} entries{span}.\n\n"
+        f"<b>Coverage</b>\n{titles}{more}\n\n"
+        "Just send me a question, for example:\n"
+        + "\n".join(f"• {escape(q)}" for q in stats.examples)
+        + "\n\nEvery answer cites its entry, time and author. Send /help for all commands."
+    )
+
+
+def help_html(username: str) -> str:
+    return (
+        "<b>What I can do</b>\n"
+        "/latest [N] — the newest N updates (default 5, at most 20), e.g. <code>/latest 3</code>\n"
+        "/summary — the key points of the coverage\n"
+        "/ask QUESTION — e.g. <code>/ask What did Peskov say about the summit?</code>\n"
+        "/who NAME [TOPIC] — who said what, e.g. <code>/who Kuleba sanctions</code>\n"
+        "/follow [TOPIC] — new entries sent here as they are published: all of them, or those about "
+        "a topic, e.g. <code>/follow Mariupol</code>\n"
+        "/following — what this chat follows; /unfollow N or /unfollow all to stop\n"
+        "/new — what is new since you last looked\n"
+        "/start — what I cover\n"
+        "/help — this list\n\n"
+        "In a private chat, any message is a question. In groups, mention me or reply to me.\n"
+        f"Inline: type <code>@{escape(username)} kill list</code> in any chat."
+    )
+
+
+def inline_description(citation: Citation) -> str:
+    """The grey line under an inline result's title (plain text, not HTML)."""
+    description = display_time(citation.published_at, citation.zone) if citation.kind == DocumentKind.ENTRY else "Key point"
+    if citation.excerpt:
+        description += " — " + citation.excerpt[0]
+    return description[:INLINE_DESCRIPTION_CHARS]
+
+
+INLINE_DESCRIPTION_CHARS = 250
+
+
 def _one_line(text: str) -> str:
     # Blocks are only ever cut between lines, so a field must never carry a line break of its own.
     return " ".join(text.split())
 
 
 def citation_html(citation: Citation, number: int | None = None) -> str:
-    if citation.kind != "entry":
+    if citation.kind != DocumentKind.ENTRY:
         return f"• {escape(_one_line(citation.title))}"
     label = f"[{escape(citation.label)}] " if citation.label else ""
     prefix = f"{number}. " if number is not None else ""
@@ -50,7 +103,7 @@ def answer_blocks(answer: Answer) -> list[str]:
     blocks = [escape(answer.lead)]
     if answer.related:
         blocks.append("\n".join(f"• {escape(_one_line(c.title))} · {escape(display_time(c.published_at, c.zone))}" for c in answer.related))
-    if answer.citations and answer.citations[0].kind != "entry":
+    if answer.citations and answer.citations[0].kind != DocumentKind.ENTRY:
         points = "\n".join(citation_html(c) for c in answer.citations)
         first = answer.citations[0]
         source = f'\n<a href="{escape(first.address, quote=True)}">Source</a>' if first.address else ""
@@ -65,7 +118,7 @@ def entry_numbers(citations: list[Citation]) -> list[int | None]:
     numbers: list[int | None] = []
     count = 0
     for citation in citations:
-        if citation.kind == "entry":
+        if citation.kind == DocumentKind.ENTRY:
             count += 1
             numbers.append(count)
         else:

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import TypeVar
 
-from telegram.ext import ContextTypes
 from watchfiles import awatch
 
 from bot.library import Library
 from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
+from bot.telegram.state import Context
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -61,7 +61,7 @@ class CoverageUpkeep:
         self._watching: asyncio.Task | None = None
         self._stop_watching = asyncio.Event()
 
-    async def job(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def job(self, _context: Context) -> None:
         """Job callback (the polling fallback): start a check unless one is under way."""
         self.start_check()
 

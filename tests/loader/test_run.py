@@ -229,7 +229,7 @@ def test_a_database_error_stores_nothing_of_that_file(engine: Engine, seed_page:
 
     monkeypatch.setattr(bot.loader.run, "bump_content_version", fail)
     outcome = load_paths(engine, [seed_page]).outcomes[0]
-    assert outcome.status == "failed"
+    assert outcome.status == "retry_later"
     assert "nothing stored" in outcome.message
     for table in SQLModel.metadata.sorted_tables:  # entries, pages, quotes, ... and the version
         assert count(engine, table) == 0, table.name
