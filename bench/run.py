@@ -6,7 +6,7 @@ the shared question texts; then, in a second fresh process, do the same with bm2
 same entries.  Each process reports its own peak RSS, so the two columns don't inflate each
 other and the corpus generator doesn't count against either.
 
-Usage: python bench/run.py [--sizes 10000 100000] [--questions 200] [--workdir DIR]
+Usage: python -m bench.run [--sizes 10000 100000] [--questions 200] [--workdir DIR]
                            [--json PATH] [--timeout S] [--profile]
 The last line of stdout is the results as one JSON object.
 """
@@ -26,8 +26,6 @@ from datetime import UTC
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 SHARED_QUESTIONS = [
     ROOT.parent / "shared" / "eval" / "seed_questions.jsonl",
@@ -153,6 +151,7 @@ def child_bot(size_dir: Path, profile_dir: Path | None) -> dict:
     from bot.answers import Answerer
     from bot.db import get_engine
     from bot.loader.run import load_paths
+    from bot.memory import settle_after_build
     from bot.retrieval.documents import read_documents
     from bot.retrieval.index import SearchIndex
     from bot.retrieval.search import Searcher
@@ -170,6 +169,7 @@ def child_bot(size_dir: Path, profile_dir: Path | None) -> dict:
         index = SearchIndex(documents)
         index_s = time.perf_counter() - started - read_s
         answerer = Answerer(Searcher(index))
+        settle_after_build()  # as the bot's answerer cache does
         searcher_s = time.perf_counter() - started - read_s - index_s
     rss_after_index = rss_now_mb()
 
@@ -269,7 +269,7 @@ def read_question_file(size_dir: Path) -> tuple[list[dict], list[str]]:
 def run_child(system: str, size_dir: Path, timeout: float, profile: bool) -> dict:
     out = size_dir / f"result-{system}.json"
     out.unlink(missing_ok=True)
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", system, "--size-dir", str(size_dir)]
+    command = [sys.executable, "-m", "bench.run", "--child", system, "--size-dir", str(size_dir)]
     if profile:
         command.append("--profile")
     started = time.perf_counter()

@@ -13,7 +13,7 @@ the harness (same process as the stand-in) stays cheap and leaves the cores to t
 reply is also compared with what the shared answer code renders for that question, so a reply
 that went to the wrong chat, or an apology instead of an answer, counts as a failure.
 
-Usage:  .venv/bin/python bench/telegram_load.py [--users 50] [--questions 20] [--timeout 120]
+Usage:  .venv/bin/python -m bench.telegram_load [--users 50] [--questions 20] [--timeout 120]
         [--sends-per-second 1000] [--think-time 0] [--cprofile /tmp/bot.prof]
 Exit status: 0 all answered correctly; 1 something unanswered, wrong or rejected; 2 no start.
 
@@ -39,7 +39,6 @@ import json
 import math
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -48,16 +47,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.answerer_cache import build_answerer
+from bot.config import Settings
+from bot.db import make_engine
+from bot.telegram.delivery import SORRY
+from bot.telegram.render import answer_blocks, split_messages
+from tests.support.bot_process import BotProcess, start_bot, stop_bot
+from tests.support.fake_bot_api import FakeBotApi
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bot.config import Settings  # noqa: E402
-from bot.db import make_engine  # noqa: E402
-from bot.library import build_answerer  # noqa: E402
-from bot.telegram.delivery import SORRY  # noqa: E402
-from bot.telegram.render import answer_blocks, split_messages  # noqa: E402
-from tests.support.fake_bot_api import FakeBotApi  # noqa: E402
-
 SEED_QUESTIONS = ROOT.parent / "shared" / "eval" / "seed_questions.jsonl"
 BUILTIN_QUESTIONS = [
     "What did Peskov say about the summit?",
@@ -176,41 +174,21 @@ def simulate_user(api: FakeBotApi, inbox: Inbox, chat_id: int, questions: list[s
             result.wrong.append(question)
 
 
-def start_bot(
+def start_load_bot(
     api: FakeBotApi, workdir: Path, per_user: int, sends_per_second: float, cprofile: Path | None = None
-) -> tuple[subprocess.Popen, Path, str]:
-    database_url = f"sqlite:///{workdir / 'bot.db'}"
-    known = {name.upper() for name in Settings.model_fields}  # no developer setting leaks in
-    env = {k: v for k, v in os.environ.items() if k.upper() not in known and not k.startswith("TELEGRAM_")}
-    if "questions_per_minute" in Settings.model_fields:
-        # Each user asks `per_user` questions within about a minute: never hit the per-user limit,
-        # so what is measured is the bot's throughput. (The default is kept when it is enough.)
-        default = Settings.model_fields["questions_per_minute"].default
-        env["QUESTIONS_PER_MINUTE"] = str(max(int(default), per_user))
-    env.update(
-        TELEGRAM_BOT_TOKEN=api.token, TELEGRAM_API_BASE_URL=api.base_url, DATABASE_URL=database_url,
-        KNOWLEDGE_DIR=str(ROOT / "knowledge"), LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
+) -> BotProcess:
+    """The bot with default settings, except that each user's `per_user` questions within
+    about a minute never hit the per-user limit: what is measured is the bot's throughput."""
+    default_limit = int(Settings.model_fields["questions_per_minute"].default)
+    # With --cprofile the bot runs under cProfile; SIGTERM stops PTB's polling cleanly, so the
+    # profile is written when the process exits.
+    profiler = ("-m", "cProfile", "-o", str(cprofile)) if cprofile else ()
+    return start_bot(
+        api, workdir, token=api.token, log_level="WARNING", python_args=profiler,
+        QUESTIONS_PER_MINUTE=str(max(default_limit, per_user)),
         TELEGRAM_MAX_SENDS_PER_SECOND=str(sends_per_second),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        SEND_RETRY_SECONDS=str(Settings.model_fields["send_retry_seconds"].default),
     )
-    log_path = workdir / "bot.log"
-    with open(log_path, "wb") as log:
-        # With --cprofile the bot runs under cProfile; SIGTERM stops PTB's polling cleanly, so the
-        # profile is written when the process exits.
-        profiler = ["-m", "cProfile", "-o", str(cprofile)] if cprofile else []
-        proc = subprocess.Popen([sys.executable, *profiler, "-m", "bot", "run"], cwd=workdir, env=env,
-                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    return proc, log_path, database_url
-
-
-def stop_bot(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
 
 
 def process_usage(pid: int) -> tuple[float, float]:
@@ -259,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="telegram-load-") as tmp, FakeBotApi() as api:
         workdir = Path(tmp)
         cprofile = args.cprofile.resolve() if args.cprofile else None
-        proc, log_path, database_url = start_bot(api, workdir, args.questions, args.sends_per_second, cprofile)
+        bot = start_load_bot(api, workdir, args.questions, args.sends_per_second, cprofile)
+        proc, log_path, database_url = bot.proc, bot.log_path, bot.database_url
         try:
             started = time.perf_counter()
             try:
@@ -306,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
             remove_listener()
             alive = proc.poll() is None
         finally:
-            stop_bot(proc)
+            stop_bot(bot)
         log_tail = log_path.read_text(errors="replace")[-2000:]
         api_errors = api.errors
         request_counts = defaultdict(int)

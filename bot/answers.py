@@ -12,24 +12,20 @@ from datetime import datetime
 from bot.kinds import AnswerMode, DocumentKind, IntentKind
 from bot.quotes.lookup import QuoteBook, SpeakerMatch, said_by_question, who_said_question
 from bot.quotes.query import QuoteRecord
+from bot.quotes.ranking import rank_quoting_entries
 from bot.refs import entry_ref, ref_of
 from bot.retrieval.answer_kind import holds
 from bot.retrieval.authors import Authors, author_question
 from bot.retrieval.documents import Document
 from bot.retrieval.excerpt import excerpt, sentences, shorten
-from bot.retrieval.index import RELATED_WEIGHT
 from bot.retrieval.question import classify
 from bot.retrieval.search import Searcher
-from bot.retrieval.text import normalise, stem, words
-from bot.retrieval.text import terms as text_terms
+from bot.retrieval.text import normalise
 from bot.times import display_time
 
 MAX_CITATIONS = 3
 MAX_RESULTS = 10
 MAX_QUESTION_CHARS = 1000
-# A speaker's entries answer "what did X say about Y" only if one of them is about Y at all.
-MIN_TOPIC_COVERAGE = 0.3
-HEADLINE_SPEAKER_BONUS = 0.25
 
 NOT_AN_ANSWER = (
     "The coverage mentions that, but nothing in it answers what you asked. Related, not an answer:"
@@ -94,7 +90,7 @@ class Answerer:
     def __init__(self, searcher: Searcher, quotes: QuoteBook | None = None):
         self.searcher = searcher
         self.quotes = quotes or QuoteBook([])
-        self.documents = searcher.index.documents
+        self.documents = searcher.documents
         self._by_ref = {_ref(doc): i for i, doc in enumerate(self.documents)}
         self.authors = Authors(self.documents)
         # Entries are numbered as they are loaded: the highest number this index holds.
@@ -147,8 +143,8 @@ class Answerer:
             if found:
                 # Equally close quotes (two entries quote "absolute lie"): the entry that best
                 # answers the whole question wins.
-                query = self.searcher.index.query_terms(question)
-                scores = self.searcher.index.score(query) if query else None
+                query = self.searcher.query_terms(question)
+                scores = self.searcher.scores(query) if query else None
                 def entry_score(quote: QuoteRecord) -> float:
                     doc = self._by_ref.get(entry_ref(quote.entry_id))
                     return float(scores[doc]) if scores is not None and doc is not None else 0.0
@@ -159,7 +155,7 @@ class Answerer:
         if ranking.abstained:
             related = [self._cite(hit.doc) for hit in ranking.related[:MAX_CITATIONS]]
             return Answer(question, AnswerMode.NONE, NOT_AN_ANSWER if related else NOTHING_FOUND, [], related=related)
-        weights = {item.term: self.searcher.index.idf_of(item.term) * item.weight for item in ranking.query}
+        weights = self.searcher.term_weights(ranking.query)
         docs = [hit.doc for hit in ranking.hits]
         want = ranking.want
         answer_in = (lambda sentence: holds(want, sentence)) if want is not None else None
@@ -178,8 +174,7 @@ class Answerer:
         speaker = self.quotes.speaker(topic)
         quoting = {quote.entry_id for quote in speaker.quotes} if speaker else set()
         matching = set(self.searcher.matching(topic, docs))
-        query = self.searcher.index.query_terms(topic)
-        weights = {item.term: self.searcher.index.idf_of(item.term) * item.weight for item in query}
+        weights = self.searcher.term_weights(self.searcher.query_terms(topic))
         return [self._cite(doc, weights) for doc in docs if doc in matching or self.documents[doc].row_id in quoting]
 
     def entries_after(self, entry_id: int, limit: int) -> Answer:
@@ -228,8 +223,7 @@ class Answerer:
         weights = None
         as_answered: dict[str, Citation] = {}
         if question:
-            query = self.searcher.index.query_terms(question)
-            weights = {item.term: self.searcher.index.idf_of(item.term) * item.weight for item in query}
+            weights = self.searcher.term_weights(self.searcher.query_terms(question))
             full = self.answer(question, limit=MAX_RESULTS * 2)
             as_answered = {citation.ref: citation for citation in full.citations}
         citations = [as_answered.get(_ref(self.documents[doc])) or self._cite(doc, weights) for doc in docs[:MAX_CITATIONS]]
@@ -245,17 +239,16 @@ class Answerer:
         if author is None or (self.quotes.speaker(name) is not None and re.search(r"\bsa(?:y|id)\b", question)):
             return None
         docs = self.authors.entries(author)
-        index = self.searcher.index
-        query = index.query_terms(topic) if topic else []
+        query = self.searcher.query_terms(topic) if topic else []
         if query:
-            scores = index.score(query)
+            scores = self.searcher.scores(query)
             docs = [d for d in docs if scores[d] > 0]
             if not docs:
                 return None
             docs.sort(key=lambda d: (-float(scores[d]), self.searcher.recency_rank[d]))
         else:
             docs.sort(key=lambda d: self.searcher.recency_rank[d])
-        weights = {item.term: index.idf_of(item.term) * item.weight for item in query} or None
+        weights = self.searcher.term_weights(query) or None
         citations = [self._cite(doc, weights) for doc in docs[:limit]]
         more = [_ref(self.documents[d]) for d in docs[limit:MAX_RESULTS]]
         return Answer(question, AnswerMode.AUTHOR, f"Written by {author}:", citations, more)
@@ -281,11 +274,8 @@ class Answerer:
     def said_by(
         self, question: str, speaker: SpeakerMatch, topic: str, limit: int, strict: bool = True
     ) -> Answer | None:
-        """Entries quoting the speaker, ranked by how well they answer the question.
-
-        With `strict`, gives up (None) when the speaker's entries are much weaker answers than
-        the best entry overall, so that a loose name match never hides the right entry.
-        """
+        """Entries quoting the speaker, ranked by how well they answer the question
+        (bot.quotes.ranking); None when, with `strict`, they do not answer it."""
         quotes_by_doc: dict[int, list[QuoteRecord]] = {}
         for quote in speaker.quotes:
             doc = self._by_ref.get(entry_ref(quote.entry_id))
@@ -293,46 +283,12 @@ class Answerer:
                 quotes_by_doc.setdefault(doc, []).append(quote)
         if not quotes_by_doc:
             return None
-        index = self.searcher.index
-        query = index.query_terms(question)
-        topic_query = index.query_terms(topic)
-        # Each topic word counts once: in its own word, or less in a word of the same meaning.
-        topic_terms = {item.term: index.idf_of(item.term) for item in topic_query if not item.phrase and not item.stands_for}
-        related_terms = {
-            item.term: (item.stands_for, index.idf_of(item.stands_for) * RELATED_WEIGHT)
-            for item in topic_query
-            if item.stands_for and not item.phrase
-        }
-        scores = index.score(query) if query else None
-        best_overall = float(scores.max()) if scores is not None and len(scores) else 0.0
-        speaker_words = set(text_terms(f"{speaker.name} {speaker.role or ''}"))
-        ranked = []
-        for doc, quotes in quotes_by_doc.items():
-            base = float(scores[doc]) if scores is not None else 0.0
-            said = " ".join(q.text for q in quotes)
-            said_terms = {stem(w) for w in words(said)}
-            found = {t: w for t, w in topic_terms.items() if t in said_terms}
-            for term, (own, weight) in related_terms.items():
-                if term in said_terms and own not in found:
-                    found[own] = weight
-            topical = sum(found.values()) / (sum(topic_terms.values()) or 1)
-            # An entry whose headline names the speaker or their side ("Kremlin says ...") is
-            # about their words; one that only quotes them in passing is less so.
-            if speaker_words & set(text_terms(self.documents[doc].title)):
-                base *= 1 + HEADLINE_SPEAKER_BONUS
-            ranked.append((topical, base, -self.searcher.recency_rank[doc], doc))
-        ranked.sort(reverse=True)
-        if not topic_terms:
-            ranked.sort(key=lambda r: r[2], reverse=True)  # no topic: their newest words first
-        elif strict and ranked[0][0] == 0 and (
-            ranked[0][1] < 0.5 * best_overall
-            # "What did Sturgeon say in her resignation speech?": none of her entries is about that.
-            or max(index.coverage(topic_query, r[3]) for r in ranked) < MIN_TOPIC_COVERAGE
-        ):
+        ranked = rank_quoting_entries(self.searcher, quotes_by_doc, speaker, question, topic, strict)
+        if ranked is None:
             return None
-        weights = {item.term: index.idf_of(item.term) * item.weight for item in query}
+        weights = self.searcher.term_weights(self.searcher.query_terms(question))
         citations = []
-        for _topical, _base, _recency, doc in ranked[:limit]:
+        for doc in ranked[:limit]:
             citation = self._cite(doc, weights)
             said_here = quotes_by_doc[doc]
             citations.append(
@@ -343,7 +299,7 @@ class Answerer:
                 )
             )
         role = f" ({speaker.role})" if speaker.role else ""
-        more = [_ref(self.documents[r[3]]) for r in ranked[limit:]]
+        more = [_ref(self.documents[doc]) for doc in ranked[limit:]]
         return Answer(question, AnswerMode.WHO, f"What {speaker.name}{role} said:", citations, more)
 
     def _who_said(self, question: str, quote: QuoteRecord, limit: int) -> Answer:

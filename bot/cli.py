@@ -9,10 +9,10 @@ from pathlib import Path
 from pydantic import ValidationError
 from sqlalchemy.exc import ArgumentError
 
+from bot.answerer_cache import build_answerer
 from bot.config import get_settings
 from bot.db import get_engine
 from bot.kinds import LoadStatus
-from bot.library import build_answerer
 from bot.loader.run import FileOutcome, load_paths
 from bot.render_text import answer_json, answer_text
 

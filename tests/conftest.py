@@ -24,10 +24,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel
 
 import bot.db
+from bot.answerer_cache import build_answerer
 from bot.answers import Answerer
 from bot.config import get_settings
 from bot.db import create_schema, make_engine
-from bot.library import build_answerer
 from bot.loader.run import LoadReport, load_paths
 from bot.models import Entry, Page
 from tests.support.bot_process import TOKEN, USERNAME

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from bot.answerer_cache import AnswererCache
 from bot.answers import EMPTY_QUESTION, NO_COVERAGE, Answerer
-from bot.library import Library
 from bot.loader.page_text import parse_page
 from bot.loader.run import load_paths
 from bot.render_text import citation_json
@@ -290,13 +290,13 @@ def test_nothing_loaded(engine: Engine, make_answerer) -> None:
 
 
 def test_the_library_picks_up_new_coverage(engine: Engine, seed_page: Path, tmp_path: Path) -> None:
-    library = Library(engine, check_every=0)
-    assert library.answerer().answer("Kremlin").abstained
+    answerers = AnswererCache(engine, check_every=0)
+    assert answerers.answerer().answer("Kremlin").abstained
     load_paths(engine, [seed_page])
-    first = library.answerer()
+    first = answerers.answerer()
     assert not first.answer("Kremlin").abstained
     load_paths(engine, [seed_page])
-    assert library.answerer() is first  # nothing changed: the same index is kept
+    assert answerers.answerer() is first  # nothing changed: the same index is kept
     newer = tmp_path / "newer.txt"
     newer.write_text(
         "URL: https://feeds.bbci.co.uk/news/live/uk-politics-63309400?page=5\n\n"
@@ -305,7 +305,7 @@ def test_the_library_picks_up_new_coverage(engine: Engine, seed_page: Path, tmp_
         encoding="utf-8",
     )
     load_paths(engine, [newer])
-    second = library.answerer()
+    second = answerers.answerer()
     assert second is not first
     assert second.latest(1).citations[0].title == "Tories no longer have a mandate to govern - Starmer"
 

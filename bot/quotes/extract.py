@@ -48,7 +48,7 @@ from bot.quotes.speech_words import (
 
 
 @dataclass(frozen=True)
-class Speaker:
+class QuotedSpeaker:
     name: str
     kind: SpeakerKind
     role: str | None = None
@@ -57,24 +57,24 @@ class Speaker:
 @dataclass(frozen=True)
 class ExtractedQuote:
     text: str
-    speaker: Speaker
+    speaker: QuotedSpeaker
     direct: bool
     paragraph: int
 
 
 @dataclass
 class _Context:
-    known: dict[str, Speaker]  # surname or full name (lower-case) -> speaker
-    last_person: Speaker | None = None
-    last_org: Speaker | None = None
-    last_speaker: Speaker | None = None
-    mentioned: list[Speaker] = field(default_factory=list)
-    orgs: list[Speaker] = field(default_factory=list)
-    recent_people: list[Speaker] = field(default_factory=list)
+    known: dict[str, QuotedSpeaker]  # surname or full name (lower-case) -> speaker
+    last_person: QuotedSpeaker | None = None
+    last_org: QuotedSpeaker | None = None
+    last_speaker: QuotedSpeaker | None = None
+    mentioned: list[QuotedSpeaker] = field(default_factory=list)
+    orgs: list[QuotedSpeaker] = field(default_factory=list)
+    recent_people: list[QuotedSpeaker] = field(default_factory=list)
 
 
 def extract_quotes(
-    paragraphs: list[str], known: dict[str, Speaker] | None = None, title: str = ""
+    paragraphs: list[str], known: dict[str, QuotedSpeaker] | None = None, title: str = ""
 ) -> list[ExtractedQuote]:
     """Quotes of one entry, in order. `known` maps names the coverage already knows to speakers;
     the title often names who the entry is about ("Zelensky gives German MPs ...")."""
@@ -86,14 +86,14 @@ def extract_quotes(
     context = _Context(known=dict(known or {}))
     _learn_title(title, context)
     quotes: list[ExtractedQuote] = []
-    open_quote: Speaker | None = None  # a quote left open at the end of the previous paragraph
-    said_last: Speaker | None = None  # who the previous paragraph's last quote was by
+    open_quote: QuotedSpeaker | None = None  # a quote left open at the end of the previous paragraph
+    said_last: QuotedSpeaker | None = None  # who the previous paragraph's last quote was by
     for index, paragraph in enumerate(paragraphs):
         _learn_names(paragraph, context)
         from_line = FROM_LINE.match(paragraph.strip()) if " from " in paragraph else None
         if from_line:
             # Older pages: 'Quote Message: ... ." from James Airey'
-            author = _person_in(from_line.group("name"), context) or Speaker(from_line.group("name").strip(), SpeakerKind.PERSON)
+            author = _person_in(from_line.group("name"), context) or QuotedSpeaker(from_line.group("name").strip(), SpeakerKind.PERSON)
             context.last_speaker = author
             _remember(author, context)
             quotes.append(ExtractedQuote(from_line.group("quote").strip(), author, True, index))
@@ -106,7 +106,7 @@ def extract_quotes(
             if reported:
                 quotes.append(ExtractedQuote(reported[1], reported[0], False, index))
             continue
-        previous: Speaker | None = None
+        previous: QuotedSpeaker | None = None
         waiting: list[tuple[int, int, str]] = []  # quotes of this paragraph nobody said yet
         for start, end, text, unclosed in spans:
             speaker = _speaker_for(paragraph, start, end, context)
@@ -163,7 +163,7 @@ def _own_sentence(paragraph: str, start: int, end: int) -> bool:
     return not VERB.search(paragraph[left:start] + paragraph[end:right])
 
 
-def _named_just_before(paragraph: str, start: int, context: _Context) -> Speaker | None:
+def _named_just_before(paragraph: str, start: int, context: _Context) -> QuotedSpeaker | None:
     """'Kate and her son fled the site. "We jumped in a car..."': a quote that is a sentence of
     its own, right after a sentence that names one person and quotes nobody, is that person's."""
     left, _ = _sentence_bounds(paragraph, start, start)
@@ -206,7 +206,7 @@ def _sentence_bounds(paragraph: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def _speaker_for(paragraph: str, start: int, end: int, context: _Context) -> Speaker | None:
+def _speaker_for(paragraph: str, start: int, end: int, context: _Context) -> QuotedSpeaker | None:
     left, right = _sentence_bounds(paragraph, start, end)
     after = paragraph[end:right]
     before = paragraph[left:start]
@@ -263,7 +263,7 @@ def _speaker_for(paragraph: str, start: int, end: int, context: _Context) -> Spe
     return None
 
 
-def _reported_speech(paragraph: str, context: _Context) -> tuple[Speaker, str] | None:
+def _reported_speech(paragraph: str, context: _Context) -> tuple[QuotedSpeaker, str] | None:
     """ "Kuleba said there were good reasons to act." -> (Kuleba, "there were good reasons to act.")"""
     text = paragraph.strip()
     if not REPORTED_VERB.search(text):
@@ -290,7 +290,7 @@ def _subject_like(subject: str) -> bool:
     return True
 
 
-def _resolve(subject: str, context: _Context, strict: bool = False) -> Speaker | None:
+def _resolve(subject: str, context: _Context, strict: bool = False) -> QuotedSpeaker | None:
     """A speaker from a reporting clause's subject: a name, a surname, a pronoun or an organisation."""
     subject = subject.strip(" ,—–-")
     for _ in range(3):  # "And then earlier" loses one filler a round
@@ -320,7 +320,7 @@ def _resolve(subject: str, context: _Context, strict: bool = False) -> Speaker |
     if titled and lowered.startswith(("a ", "an ")):
         # "A Commons spokesperson said": someone the entry does not name, not the last person it did.
         unnamed = subject.split(" ", 1)[1]
-        return Speaker(unnamed, SpeakerKind.ORG) if any(w[:1].isupper() for w in unnamed.split()) else None
+        return QuotedSpeaker(unnamed, SpeakerKind.ORG) if any(w[:1].isupper() for w in unnamed.split()) else None
     # "the Nato chief", "Ukraine's foreign minister": a role we met with a name in this entry.
     for speaker in reversed(context.mentioned):
         if speaker.role and re.search(rf"\b{re.escape(speaker.role.lower())}\b", lowered):
@@ -338,7 +338,7 @@ def _resolve(subject: str, context: _Context, strict: bool = False) -> Speaker |
     return named_org
 
 
-def _person_in(text: str, context: _Context) -> Speaker | None:
+def _person_in(text: str, context: _Context) -> QuotedSpeaker | None:
     for match in reversed(list(CAPITALISED_RUN.finditer(text))):
         run = match.group()
         role, name = _split_name(run)
@@ -353,8 +353,8 @@ def _person_in(text: str, context: _Context) -> Speaker | None:
             if lowered in ORG_WORDS or lowered in NOT_PEOPLE or lowered in NOT_NAMES or words[0].isupper():
                 continue
             # A lone first name or surname we have not met: "Kate", "Biden".
-            return Speaker(words[0], SpeakerKind.PERSON, _role_before(text, run, role))
-        return Speaker(name, SpeakerKind.PERSON, _role_before(text, run, role))
+            return QuotedSpeaker(words[0], SpeakerKind.PERSON, _role_before(text, run, role))
+        return QuotedSpeaker(name, SpeakerKind.PERSON, _role_before(text, run, role))
     return None
 
 
@@ -399,7 +399,7 @@ def _role_before(text: str, run: str, role_in_run: str) -> str | None:
 
 
 @lru_cache(maxsize=100_000)
-def _organisation_in(text: str) -> Speaker | None:
+def _organisation_in(text: str) -> QuotedSpeaker | None:
     match = ORGANISATION.search(text)
     if not match:
         return None
@@ -414,11 +414,11 @@ def _organisation_in(text: str) -> Speaker | None:
     # "Germany's Lufthansa" is Lufthansa; "Ukraine's Foreign Ministry" keeps its owner.
     if len(words) > 1 and words[0].endswith(("'s", "’s")) and words[1].lower() not in ROLE_WORDS | {"ministry"}:
         name = " ".join(words[1:])
-    return Speaker(name, SpeakerKind.ORG)
+    return QuotedSpeaker(name, SpeakerKind.ORG)
 
 
 @lru_cache(maxsize=100_000)
-def _named_organisation(run: str) -> Speaker | None:
+def _named_organisation(run: str) -> QuotedSpeaker | None:
     """An organisation a run of capitalised words names outright ("Kyiv City Council", "OSCE")."""
     org = _organisation_in(run)
     if org is None or not (set(org.name.lower().split()) & ORG_WORDS or org.name.isupper()):
@@ -435,7 +435,7 @@ def _learn_title(title: str, context: _Context) -> None:
         word = first.group(1)
         lowered = word.lower()
         if not (lowered in NOT_PEOPLE or lowered in NOT_NAMES or lowered in ORG_WORDS or lowered in ROLE_WORDS):
-            speaker = context.known.get(lowered) or Speaker(word, SpeakerKind.PERSON)
+            speaker = context.known.get(lowered) or QuotedSpeaker(word, SpeakerKind.PERSON)
             _remember(speaker, context)
             context.recent_people.append(speaker)
 
@@ -457,7 +457,7 @@ def _learn_names(paragraph: str, context: _Context) -> None:
             role, name = _split_name(run)
             words = name.split()
             if len(words) >= 2:
-                speaker = context.known.get(name.lower()) or Speaker(name, SpeakerKind.PERSON, _role_before(sentence, run, role))
+                speaker = context.known.get(name.lower()) or QuotedSpeaker(name, SpeakerKind.PERSON, _role_before(sentence, run, role))
                 context.known.setdefault(name.lower(), speaker)
                 context.known.setdefault(words[-1].lower(), speaker)
                 context.recent_people.append(speaker)
@@ -479,7 +479,7 @@ def _learn_names(paragraph: str, context: _Context) -> None:
                     subject_taken = True
 
 
-def _remember(speaker: Speaker, context: _Context) -> None:
+def _remember(speaker: QuotedSpeaker, context: _Context) -> None:
     if speaker.kind == SpeakerKind.PERSON:
         context.last_person = speaker
         words = speaker.name.split()

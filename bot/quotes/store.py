@@ -7,8 +7,7 @@ from sqlmodel import col
 from bot.db import insert_for
 from bot.kinds import SpeakerKind
 from bot.models import Quote, Speaker, table_of
-from bot.quotes.extract import ExtractedQuote
-from bot.quotes.extract import Speaker as Said
+from bot.quotes.extract import ExtractedQuote, QuotedSpeaker
 
 
 class SpeakerIds:
@@ -28,7 +27,7 @@ class SpeakerIds:
     def rollback(self) -> None:
         self._ids = dict(self._saved)
 
-    def ids(self, connection: Connection, speakers: list[Said]) -> dict[str, int]:
+    def ids(self, connection: Connection, speakers: list[QuotedSpeaker]) -> dict[str, int]:
         # Sorted: loaders that meet the same new speakers take their locks in the same order.
         missing = {s.name: s for s in sorted(speakers, key=lambda s: s.name) if s.name not in self._ids}
         if missing:
@@ -105,7 +104,7 @@ def merge_surname_speakers(connection: Connection) -> None:
     connection.execute(delete(table).where(table.c.id.not_in(quoted)))
 
 
-def _surname_alias(speaker: Said) -> str:
+def _surname_alias(speaker: QuotedSpeaker) -> str:
     words = speaker.name.split()
     return words[-1] if speaker.kind == SpeakerKind.PERSON and len(words) > 1 else ""
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.memory import settle_after_build
 from bot.retrieval.acronyms import Acronyms
 from bot.retrieval.documents import Document
 from bot.retrieval.postings import build_postings, sample_step
@@ -71,7 +70,6 @@ class SearchIndex:
         self._known_words = frozenset(built.surface)
         self._sorted_terms = sorted(self.term_ids)
         del built
-        settle_after_build()
 
     def is_name(self, word: str) -> bool:
         """Whether the coverage writes this word as a name; a word it never uses, or a figure, is not one."""
@@ -230,7 +228,7 @@ class SearchIndex:
         position = int(np.searchsorted(docs, doc))
         return position < len(docs) and int(docs[position]) == doc
 
-    def coverage(self, query: list[QueryTerm], doc: int, satisfied: frozenset[str] = frozenset()) -> float:
+    def query_share(self, query: list[QueryTerm], doc: int, satisfied: frozenset[str] = frozenset()) -> float:
         """The share of the question's information (idf mass) that the document contains.
 
         `satisfied` names terms the caller knows the document answers in other words.

@@ -1,4 +1,7 @@
-"""Rank documents for a question, and decide when nothing is relevant enough to cite."""
+"""Rank documents for a question, and decide when nothing is relevant enough to cite.
+
+Over 300 lines: ranking by words, by time and by the kind of answer asked for share one set of
+per-document arrays built here, and the answer layer asks this class, never the index, for scores."""
 
 import re
 from dataclasses import dataclass, field
@@ -17,7 +20,7 @@ from bot.times import local_time
 
 # Below this share of the question's information found in the best document, the bot says it
 # has nothing rather than cite something loosely related (calibrated on the question sets).
-MIN_COVERAGE = 0.52
+MIN_QUERY_SHARE = 0.52
 RERANK_POOL = 60
 PASSAGE_FLOOR = 0.5
 PASSAGE_CACHE = 4_000  # documents whose sentences stay split between questions
@@ -44,7 +47,7 @@ AROUND_WINDOW = 45
 class Hit:
     doc: int
     score: float
-    coverage: float
+    query_share: float  # of the question's information, how much the document holds
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 class Searcher:
     def __init__(self, index: SearchIndex):
         self.index = index
-        documents = index.documents
+        self.documents = documents = index.documents
         self.entries = np.array([i for i, d in enumerate(documents) if d.kind == DocumentKind.ENTRY], dtype=np.int64)
         self.summaries = np.array([i for i, d in enumerate(documents) if d.kind != DocumentKind.ENTRY], dtype=np.int64)
         # Newest first; untimed entries after timed ones, in page order.
@@ -98,6 +101,23 @@ class Searcher:
                 self.minute_of_day[i] = local.hour * 60 + local.minute
                 self.local_year[i], self.local_month[i], self.local_day[i] = local.year, local.month, local.day
 
+    # What the answer layer needs of the index, so that it never reaches into it.
+    def query_terms(self, text: str) -> list[QueryTerm]:
+        return self.index.query_terms(text)
+
+    def scores(self, query: list[QueryTerm]) -> np.ndarray:
+        return self.index.score(query)
+
+    def idf_of(self, term: str) -> float:
+        return self.index.idf_of(term)
+
+    def term_weights(self, query: list[QueryTerm]) -> dict[str, float]:
+        """How much each question word counts when choosing an entry's sentences to quote."""
+        return {item.term: self.index.idf_of(item.term) * item.weight for item in query}
+
+    def query_share(self, query: list[QueryTerm], doc: int) -> float:
+        return self.index.query_share(query, doc)
+
     def latest(self, count: int) -> list[int]:
         return self.newest[:count]
 
@@ -120,7 +140,7 @@ class Searcher:
         hits = self._rerank(query, scores, limit, recent=intent.recent, amount=bool(AMOUNT_QUESTION.search(intent.topic)))
         # Every citation must clear the bar the best one must: a document holding only part of the
         # question ("Denis" matching "denied") is not an answer, however many better ones there are.
-        hits = [hit for hit in hits if hit.coverage >= MIN_COVERAGE]
+        hits = [hit for hit in hits if hit.query_share >= MIN_QUERY_SHARE]
         answering = [hit for hit in hits if self.answers(query, hit.doc, want)]
         related = [hit for hit in hits if hit not in answering]
         return Ranking(answering, query, abstained=not answering, related=related, want=want)
@@ -135,7 +155,7 @@ class Searcher:
         scores = self.index.score(query)
         return [
             doc for doc in docs
-            if scores[doc] > 0 and self.index.coverage(query, doc, frozenset()) >= MIN_COVERAGE
+            if scores[doc] > 0 and self.index.query_share(query, doc, frozenset()) >= MIN_QUERY_SHARE
             and self.answers(query, doc, None)
         ]
 
@@ -197,16 +217,16 @@ class Searcher:
         hits = []
         for doc in pool.tolist():
             satisfied = money_terms if self.has_money[doc] else frozenset()
-            coverage = self.index.coverage(query, doc, satisfied)
+            share = self.index.query_share(query, doc, satisfied)
             # Matching more of the question beats matching one word often, and matching it
             # within one sentence beats matching it scattered over a long text.
-            passage, headline = self._passage_coverage(query, doc)
-            score = float(scores[doc]) * (0.1 + coverage) ** 2 * (PASSAGE_FLOOR + passage) * (1 + HEADLINE_BONUS * headline)
+            passage, headline = self._passage_share(query, doc)
+            score = float(scores[doc]) * (0.1 + share) ** 2 * (PASSAGE_FLOOR + passage) * (1 + HEADLINE_BONUS * headline)
             if self.is_summary[doc]:
                 score *= SUMMARY_FACTOR
             if amount and not self.has_figure[doc]:
                 score *= NO_FIGURE_FACTOR
-            hits.append(Hit(doc, score, coverage))
+            hits.append(Hit(doc, score, share))
         hits.sort(key=lambda h: (-h.score, self.recency_rank[h.doc]))
         if recent and hits:
             # "The latest on X": of the answers nearly as good as the best, the newest first.
@@ -215,7 +235,7 @@ class Searcher:
             hits = close + [h for h in hits if h.score < RECENT_BAND * best]
         return hits[:limit]
 
-    def _passage_coverage(self, query: list[QueryTerm], doc: int) -> tuple[float, float]:
+    def _passage_share(self, query: list[QueryTerm], doc: int) -> tuple[float, float]:
         """How much of the question one sentence of the document holds, and how much its title holds."""
         weights: dict[str, float] = {}
         for item in query:

@@ -25,9 +25,9 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.answerer_cache import AnswererCache
 from bot.config import Settings
 from bot.db import get_engine
-from bot.library import Library
 from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
 from bot.refs import ENTRY
@@ -61,7 +61,7 @@ def make_bot(settings: Settings) -> UpdateTolerantBot:
     )
 
 
-def build_application(settings: Settings, library: Library) -> Application:
+def build_application(settings: Settings, answerers: AnswererCache) -> Application:
     bot = make_bot(settings)
     builder = (
         ApplicationBuilder()
@@ -76,20 +76,20 @@ def build_application(settings: Settings, library: Library) -> Application:
     )
     application = builder.build()
     state: BotState = application.bot_data
-    state.library = library
+    state.answerers = answerers
     state.settings = settings
     state.limiter = QuestionLimiter(settings.questions_per_minute)
     state.asked = RecentQuestions()
     watcher = CoverageWatcher(
-        library.engine, settings.knowledge_dir, unload_after=settings.unload_after_seconds, in_child=True
+        answerers.engine, settings.knowledge_dir, unload_after=settings.unload_after_seconds, in_child=True
     )
     state.watcher = watcher
-    state.upkeep = upkeep = CoverageUpkeep(watcher, library)
+    state.upkeep = upkeep = CoverageUpkeep(watcher, answerers)
     # Messages go through per-chat queues (bot.telegram.delivery), which also do Telegram's
     # pacing: a rate limiter inside the bot would pause every chat for one chat's 429.
     state.delivery = delivery = Delivery(
         application.bot,
-        Outbox(library.engine),
+        Outbox(answerers.engine),
         per_second=settings.telegram_max_sends_per_second,
         keep_for=timedelta(seconds=settings.keep_unsent_seconds),
         retry_seconds=settings.send_retry_seconds,
@@ -134,7 +134,7 @@ def build_application(settings: Settings, library: Library) -> Application:
     jobs.run_repeating(upkeep.job, interval=settings.reload_interval_seconds, first=settings.reload_interval_seconds)
     jobs.run_repeating(_resume_kept, interval=RESUME_SECONDS, first=RESUME_SECONDS)
     if settings.push_enabled:
-        state.pusher = Pusher(library, delivery, push_timing(settings))
+        state.pusher = Pusher(answerers, delivery, push_timing(settings))
     return application
 
 
@@ -158,7 +158,7 @@ async def _post_stop(application: Application) -> None:
 
 async def _post_init(application: Application) -> None:
     state: BotState = application.bot_data
-    library, settings, watcher = state.library, state.settings, state.watcher
+    answerers, settings, watcher = state.answerers, state.settings, state.watcher
     # Load what is new or changed in KNOWLEDGE_DIR (everything, on an empty database), so one
     # command starts a useful bot; unchanged files cost a hash.
     if not settings.knowledge_dir.exists():
@@ -171,7 +171,7 @@ async def _post_init(application: Application) -> None:
         log.info("loaded %s: %s", settings.knowledge_dir, report.summary_line())
         for outcome in report.failed:
             log.error("could not load %s: %s", outcome.path, outcome.message)
-    await off_loop(library.answerer)
+    await off_loop(answerers.answerer)
     # Replies kept through an outage or the last stop go before anything new.
     await state.delivery.resume()
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in handlers.COMMANDS])
@@ -215,8 +215,8 @@ def run(settings: Settings) -> None:
     if engine is None:
         log.info("stopped before the database could be used")
         return
-    library = Library(engine)
-    application = build_application(settings, library)
+    answerers = AnswererCache(engine)
+    application = build_application(settings, answerers)
     _stop_at_once_on_signals(application.bot_data.watcher)
     # None: the handlers above replace python-telegram-bot's own.
     stop_signals = None

@@ -11,7 +11,7 @@ from telegram.error import TelegramError
 from bot.following import store
 from bot.retrieval.text import normalise
 from bot.telegram.delivery import say
-from bot.telegram.handlers import current_answerer, library, message_of, query_of, remember_seen, reply_answer
+from bot.telegram.handlers import answerers, current_answerer, message_of, query_of, remember_seen, reply_answer
 from bot.telegram.render import ABOUT_PREFIX, UNFOLLOW_PREFIX, follows_html, parse_id, plain
 from bot.telegram.state import Context
 from bot.telegram.upkeep import off_loop
@@ -55,12 +55,12 @@ async def follow(update: Update, context: Context) -> None:
         return
     topic = " ".join(normalise(" ".join(context.args or [])).split())[: store.MAX_TOPIC_CHARS]
     answerer = await current_answerer(context)
-    if topic and not answerer.searcher.index.query_terms(topic) and answerer.quotes.speaker(topic) is None:
+    if topic and not answerer.searcher.query_terms(topic) and answerer.quotes.speaker(topic) is None:
         say(context, message, NO_WORDS)
         return
     try:
         _row, new = await off_loop(lambda: store.add_follow(
-            library(context).engine, message.chat_id, _thread(message), topic, answerer.newest_entry_id))
+            answerers(context).engine, message.chat_id, _thread(message), topic, answerer.newest_entry_id))
     except ValueError as exc:
         say(context, message, plain(f"This chat cannot follow more: {exc}. See /following."))
         return
@@ -74,7 +74,7 @@ async def follow(update: Update, context: Context) -> None:
 
 async def following(update: Update, context: Context) -> None:
     message = message_of(update)
-    rows = await off_loop(lambda: store.chat_follows(library(context).engine, message.chat_id))
+    rows = await off_loop(lambda: store.chat_follows(answerers(context).engine, message.chat_id))
     say(context, message, follows_html([row.topic for row in rows]))
 
 
@@ -83,7 +83,7 @@ async def unfollow(update: Update, context: Context) -> None:
     if not await may_manage(update, context):
         say(context, message, ONLY_ADMINS)
         return
-    engine = library(context).engine
+    engine = answerers(context).engine
     args = context.args or []
     rows = await off_loop(lambda: store.chat_follows(engine, message.chat_id))
     if len(args) == 1 and args[0].lower() == "all":
@@ -104,7 +104,7 @@ async def unfollow(update: Update, context: Context) -> None:
 async def new(update: Update, context: Context) -> None:
     """The entries since this chat last asked (/new, /latest) or was sent a push."""
     message = message_of(update)
-    engine = library(context).engine
+    engine = answerers(context).engine
     answerer = await current_answerer(context)
     last = await off_loop(lambda: store.last_seen(engine, message.chat_id))
     if last is None:
@@ -123,7 +123,7 @@ async def unfollow_button(update: Update, context: Context) -> None:
     query = query_of(update)
     follow_id = parse_id(query.data or "", UNFOLLOW_PREFIX)
     chat = update.effective_chat
-    engine = library(context).engine
+    engine = answerers(context).engine
     row = await off_loop(lambda: store.get_follow(engine, follow_id)) if follow_id is not None else None
     if row is None or chat is None or row.chat_id != chat.id:
         await query.answer("This chat no longer follows that.")

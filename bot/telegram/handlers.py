@@ -17,9 +17,9 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
+from bot.answerer_cache import AnswererCache
 from bot.answers import Answer, Answerer
 from bot.following import store
-from bot.library import Library
 from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
 from bot.telegram.delivery import delivery, outgoing, say
@@ -86,13 +86,13 @@ def inline_of(update: Update) -> InlineQuery:
     return update.inline_query
 
 
-def library(context: Context) -> Library:
-    return context.bot_data.library
+def answerers(context: Context) -> AnswererCache:
+    return context.bot_data.answerers
 
 
 async def current_answerer(context: Context) -> Answerer:
     # Index (re)builds and database reads block, so they run off the event loop.
-    return await asyncio.to_thread(library(context).answerer)
+    return await asyncio.to_thread(answerers(context).answerer)
 
 
 def reply_answer(context: Context, message: Message, answer: Answer) -> None:
@@ -164,7 +164,7 @@ _noting: set[asyncio.Future] = set()
 
 def remember_seen(context: Context, chat_id: int, entry_id: int) -> None:
     """Note in the background what the chat has now seen, for /new: a reply never waits on a write."""
-    engine = library(context).engine
+    engine = answerers(context).engine
 
     async def note() -> None:
         try:
@@ -270,7 +270,7 @@ async def reload_command(update: Update, context: Context) -> None:
         report = await asyncio.to_thread(watcher.reload_all)
     except LoadStopped:
         return  # the bot is stopping
-    await asyncio.to_thread(library(context).refresh)
+    await asyncio.to_thread(answerers(context).refresh)
     failures = "".join(f"\n• {escape(o.path.name)}: {escape(o.message)}" for o in report.failed)
     say(context, message_of(update), f"Reloaded: {escape(report.summary_line())}{failures}")
 

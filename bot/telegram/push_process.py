@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from telegram.error import InvalidToken, NetworkError
 
+from bot.answerer_cache import AnswererCache
 from bot.config import Settings
-from bot.library import Library
 from bot.telegram.app import make_bot, open_database
 from bot.telegram.delivery import Delivery
 from bot.telegram.outbox import Outbox
@@ -24,10 +24,10 @@ def run(settings: Settings) -> None:
     engine = open_database(settings)
     if engine is None:
         return
-    asyncio.run(_push(settings, Library(engine)))
+    asyncio.run(_push(settings, AnswererCache(engine)))
 
 
-async def _push(settings: Settings, library: Library) -> None:
+async def _push(settings: Settings, answerers: AnswererCache) -> None:
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -35,10 +35,10 @@ async def _push(settings: Settings, library: Library) -> None:
     bot = make_bot(settings)
     if not await _reach_telegram(bot, stopping):
         return
-    delivery = Delivery(bot, Outbox(library.engine), per_second=settings.telegram_max_sends_per_second,
+    delivery = Delivery(bot, Outbox(answerers.engine), per_second=settings.telegram_max_sends_per_second,
                         keep_for=timedelta(seconds=settings.keep_unsent_seconds),
                         retry_seconds=settings.send_retry_seconds)
-    pusher = Pusher(library, delivery, push_timing(settings))
+    pusher = Pusher(answerers, delivery, push_timing(settings))
     log.info("pushing new entries for @%s", bot.username)
     try:
         await pusher.run(settings.push_interval_seconds, stopping)

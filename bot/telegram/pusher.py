@@ -21,11 +21,11 @@ from functools import partial
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.answerer_cache import AnswererCache
 from bot.answers import Answerer, Citation
 from bot.following import store
 from bot.following.store import DuePush, FollowRow
 from bot.kinds import DocumentKind
-from bot.library import Library
 from bot.refs import entry_id_of
 from bot.retrieval.documents import content_version
 from bot.telegram.delivery import Delivery
@@ -57,9 +57,9 @@ def digest(citation: Citation) -> str:
 
 
 class Pusher:
-    def __init__(self, library: Library, delivery: Delivery, timing: PushTiming = PushTiming()):
-        self.library = library
-        self.engine = library.engine
+    def __init__(self, answerers: AnswererCache, delivery: Delivery, timing: PushTiming = PushTiming()):
+        self.answerers = answerers
+        self.engine = answerers.engine
         self.delivery = delivery
         self.timing = timing
         self.owner = uuid.uuid4().hex
@@ -74,7 +74,7 @@ class Pusher:
 
     async def round(self) -> None:
         await self._record_outcomes()
-        answerer = await off_loop(self.library.answerer)
+        answerer = await off_loop(self.answerers.answerer)
         if self._match_for is None or self._match_for[0] is not answerer:
             self._match_for = (answerer, _matcher(answerer))
         match = self._match_for[1]
@@ -206,7 +206,7 @@ class Pusher:
                                          on_done=done)])
 
     def _index_is_current(self) -> bool:
-        return content_version(self.engine) == self.library.version
+        return content_version(self.engine) == self.answerers.version
 
     def _topic_of(self, chat_id: int, message_id: int) -> tuple[str, int]:
         return store.topic_of_message(self.engine, chat_id, message_id)

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 if TYPE_CHECKING:
+    from bot.answerer_cache import AnswererCache
     from bot.config import Settings
-    from bot.library import Library
     from bot.loader.watch import CoverageWatcher
     from bot.telegram.asked import RecentQuestions
     from bot.telegram.delivery import Delivery
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 class BotState:
-    library: Library
+    answerers: AnswererCache
     settings: Settings
     limiter: QuestionLimiter
     asked: RecentQuestions

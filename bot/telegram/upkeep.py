@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from watchfiles import awatch
 
-from bot.library import Library
+from bot.answerer_cache import AnswererCache
 from bot.loader.in_child import LoadStopped
 from bot.loader.watch import CoverageWatcher
 from bot.telegram.state import Context
@@ -53,9 +53,9 @@ async def off_loop(work: Callable[[], T]) -> T:
 
 
 class CoverageUpkeep:
-    def __init__(self, watcher: CoverageWatcher, library: Library):
+    def __init__(self, watcher: CoverageWatcher, answerers: AnswererCache):
         self.watcher = watcher
-        self.library = library
+        self.answerers = answerers
         self._task: asyncio.Task | None = None
         self._again = False  # a change was seen while a check was under way
         self._watching: asyncio.Task | None = None
@@ -120,7 +120,7 @@ class CoverageUpkeep:
         for outcome in report.failed:
             log.error("could not load %s: %s", outcome.path, outcome.message)
         try:
-            await off_loop(self.library.refresh)
+            await off_loop(self.answerers.refresh)
         except Exception:
             log.exception("the index could not be rebuilt; answering from the last one")
 

@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import Engine
 
-import bot.library
+import bot.answerer_cache
+from bot.answerer_cache import AnswererCache
 from bot.db import create_schema, drop_schema, make_engine
-from bot.library import Library
 from bot.loader.run import LoadReport, load_paths
 from bot.models import Coverage, Entry, Page, Quote, Speaker, SummaryPoint
 from bot.retrieval.documents import content_version
@@ -184,7 +184,7 @@ def test_two_loaders_at_once_store_everything_once(
 
 
 class Clock:
-    """Stands in for time.monotonic in bot.library, so "not checked yet" does not depend on speed."""
+    """Stands in for time.monotonic in bot.answerer_cache, so "not checked yet" does not depend on speed."""
 
     def __init__(self, now: float) -> None:
         self.now = now
@@ -196,7 +196,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     clock = Clock(1_000_000.0)  # a machine up for a while
-    monkeypatch.setattr(bot.library.time, "monotonic", clock)
+    monkeypatch.setattr(bot.answerer_cache.time, "monotonic", clock)
     return clock
 
 
@@ -210,22 +210,22 @@ EXTRA_PAGE = (
 def test_a_library_sees_what_another_process_loaded(shared_url: str, seed_page: Path, tmp_path: Path, clock: Clock) -> None:
     bot_engine, loader_engine = make_engine(shared_url), make_engine(shared_url)
     try:
-        library = Library(bot_engine, check_every=60)
-        assert library.answerer().answer(PESKOV).abstained
-        first = library.answerer()
+        answerers = AnswererCache(bot_engine, check_every=60)
+        assert answerers.answerer().answer(PESKOV).abstained
+        first = answerers.answerer()
 
         report = load_paths(loader_engine, [seed_page])
         assert report.outcomes[0].status == "loaded"
         clock.now += 1
-        assert library.answerer() is first  # not checked yet: the old index keeps serving
-        library.refresh()  # what /reload and the coverage check do
-        answer = library.answerer().answer(PESKOV)
+        assert answerers.answerer() is first  # not checked yet: the old index keeps serving
+        answerers.refresh()  # what /reload and the coverage check do
+        answer = answerers.answerer().answer(PESKOV)
         assert answer.citations and answer.citations[0].title == PESKOV_TITLE
 
         # Nothing changed: a check rebuilds nothing.
-        before = library.answerer()
-        library.refresh()
-        assert library.answerer() is before
+        before = answerers.answerer()
+        answerers.refresh()
+        assert answerers.answerer() is before
 
         # Another page loaded elsewhere is seen by the next periodic check, without refresh().
         extra = tmp_path / "extra.txt"
@@ -234,8 +234,8 @@ def test_a_library_sees_what_another_process_loaded(shared_url: str, seed_page: 
         load_paths(loader_engine, [extra])
         assert content_version(bot_engine) > version
         clock.now += 61
-        assert library.answerer() is not before
-        hit = library.answerer().answer("lighthouse keepers strike")
+        assert answerers.answerer() is not before
+        hit = answerers.answerer().answer("lighthouse keepers strike")
         assert hit.citations and hit.citations[0].title == "Lighthouse keepers strike over pay in Oslo"
     finally:
         bot_engine.dispose()
@@ -247,11 +247,11 @@ def test_refresh_checks_now_on_a_machine_just_booted(shared_url: str, seed_page:
     clock.now = 2.0  # two seconds after boot; the default check_every is 5 s
     bot_engine, loader_engine = make_engine(shared_url), make_engine(shared_url)
     try:
-        library = Library(bot_engine)
-        assert library.answerer().answer(PESKOV).abstained
+        answerers = AnswererCache(bot_engine)
+        assert answerers.answerer().answer(PESKOV).abstained
         load_paths(loader_engine, [seed_page])
-        library.refresh()
-        assert not library.answerer().answer(PESKOV).abstained
+        answerers.refresh()
+        assert not answerers.answerer().answer(PESKOV).abstained
     finally:
         bot_engine.dispose()
         loader_engine.dispose()

@@ -473,7 +473,7 @@ def test_the_database_going_away_and_coming_back(postgres_behind_a_proxy: tuple[
             assert PESKOV_TITLE in visible(before["text"])
 
             proxy.down()
-            time.sleep(6)  # past the library's 5 s between database checks
+            time.sleep(6)  # past the answerer cache's 5 s between database checks
             chat = new_chat()
             replies = bot.converse(chat, PESKOV)
             assert_clean(replies)

@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
+from bot.answerer_cache import AnswererCache
 from bot.answers import Answer, Answerer
 from bot.db import create_schema, make_engine
-from bot.library import Library
 from bot.loader.page_text import PageError, ParsedPage, parse_page
 from bot.loader.run import load_paths
 from bot.retrieval.documents import content_version
@@ -158,7 +158,7 @@ def test_page_shaped_input_parses_or_raises_page_error(raw: bytes) -> None:
 @dataclass
 class Loaded:
     engine: Engine
-    library: Library
+    answerers: AnswererCache
     answerer: Answerer
 
 
@@ -168,9 +168,9 @@ def loaded() -> Iterator[Loaded]:
     create_schema(engine)
     report = load_paths(engine, [KNOWLEDGE])
     assert report.count("loaded") == 1 and not report.failed
-    # check_every=0: every question goes through the library's database check, as in the bot.
-    library = Library(engine, check_every=0)
-    yield Loaded(engine, library, library.answerer())
+    # check_every=0: every question goes through the answerer cache's database check, as in the bot.
+    answerers = AnswererCache(engine, check_every=0)
+    yield Loaded(engine, answerers, answerers.answerer())
     engine.dispose()
 
 
@@ -225,7 +225,7 @@ def rendered_messages(answer: Answer) -> list[str]:
 @example(question="")
 @example(question="   \n\t  ")
 def test_any_question_renders_as_valid_telegram_html(loaded: Loaded, question: str) -> None:
-    answer = loaded.library.answerer().answer(question)
+    answer = loaded.answerers.answerer().answer(question)
     rendered_messages(answer)
     # The inline mode's longer list and /who's word split go through the same rendering.
     rendered_messages(loaded.answerer.search(question))
@@ -249,7 +249,7 @@ def test_sql_looking_questions_change_nothing_in_the_database(loaded: Loaded, qu
     before = table_counts(loaded.engine)
     version = content_version(loaded.engine)
     assert before["entry"] == 20 and before["summarypoint"] == 8
-    rendered_messages(loaded.library.answerer().answer(question))
+    rendered_messages(loaded.answerers.answerer().answer(question))
     rendered_messages(loaded.answerer.who_from_words(question.split()))
     assert table_counts(loaded.engine) == before
     assert content_version(loaded.engine) == version

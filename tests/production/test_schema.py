@@ -26,8 +26,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
+from bot.answerer_cache import build_answerer
 from bot.db import create_schema, drop_schema, make_engine
-from bot.library import build_answerer
 from bot.loader.run import load_paths
 from bot.schema import LEGACY_VERSION_TABLE, current_revision, script_directory, upgrade
 from bot.times import as_utc

@@ -1,6 +1,6 @@
 """Who said what, one reporting pattern at a time."""
 
-from bot.quotes.extract import Speaker, extract_quotes
+from bot.quotes.extract import QuotedSpeaker, extract_quotes
 
 
 def said(paragraphs, known=None, title=""):
@@ -70,7 +70,7 @@ def test_scare_quotes_without_a_speaker_are_not_quotes():
 
 
 def test_speaker_known_from_the_coverage_resolves_a_surname():
-    known = {"kuleba": Speaker("Dmytro Kuleba", "person", "Foreign Minister")}
+    known = {"kuleba": QuotedSpeaker("Dmytro Kuleba", "person", "Foreign Minister")}
     assert said(['"We believe every effort is worth trying," Kuleba said.'], known)[0][0] == "Dmytro Kuleba"
 
 

@@ -119,8 +119,10 @@ class BotProcess:
 
 
 def start_bot(api: FakeBotApi, workdir: Path, *, token: str = TOKEN, knowledge_dir: Path = KNOWLEDGE,
-              database_url: str | None = None, log_level: str = "INFO", **settings: str) -> BotProcess:
-    """Start `python -m bot run` in `workdir`; `settings` are extra environment variables."""
+              database_url: str | None = None, log_level: str = "INFO", python_args: tuple[str, ...] = (),
+              **settings: str) -> BotProcess:
+    """Start `python -m bot run` in `workdir`; `settings` are extra environment variables and
+    `python_args` go to the interpreter before it (a profiler's, say)."""
     workdir.mkdir(parents=True, exist_ok=True)
     # Failed sends are tried again after 0.2 s, 0.4 s, ... instead of 1 s, 2 s, ...
     settings.setdefault("SEND_RETRY_SECONDS", "0.2")
@@ -135,7 +137,7 @@ def start_bot(api: FakeBotApi, workdir: Path, *, token: str = TOKEN, knowledge_d
         **settings,
     )
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=workdir, env=env,
+        proc = subprocess.Popen([sys.executable, *python_args, "-m", "bot", "run"], cwd=workdir, env=env,
                                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     return BotProcess(api, proc, log_path, database_url, settings)
 

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.answerer_cache import build_answerer
 from bot.answers import NOTHING_FOUND, Answerer
 from bot.db import make_engine
-from bot.library import build_answerer
 from bot.telegram.delivery import SORRY
 from bot.telegram.handlers import COMMANDS, UNKNOWN_COMMAND
 from bot.telegram.render import answer_blocks, parse_more, split_messages

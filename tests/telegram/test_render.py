@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.answerer_cache import build_answerer
 from bot.answers import Answer, Answerer, Citation
 from bot.db import create_schema, make_engine
-from bot.library import build_answerer
 from bot.loader.run import load_paths
 from bot.telegram.render import (
     MAX_CALLBACK_DATA,

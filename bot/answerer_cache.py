@@ -8,7 +8,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers import Answerer
-from bot.memory import release_free_memory
+from bot.memory import release_free_memory, settle_after_build
 from bot.quotes.lookup import QuoteBook
 from bot.quotes.query import read_quotes
 from bot.retrieval.documents import content_version, read_documents
@@ -19,10 +19,14 @@ log = logging.getLogger(__name__)
 
 
 def build_answerer(engine: Engine) -> Answerer:
-    return Answerer(Searcher(SearchIndex(read_documents(engine))), QuoteBook(read_quotes(engine)))
+    answerer = Answerer(Searcher(SearchIndex(read_documents(engine))), QuoteBook(read_quotes(engine)))
+    # This process keeps the answerer until the data changes: its objects are long-lived, and
+    # the collector should stop walking them (bot.memory).
+    settle_after_build()
+    return answerer
 
 
-class Library:
+class AnswererCache:
     """Keeps one index per process and swaps in a new one when any loader changes the data.
 
     Checking costs one tiny query, at most every `check_every` seconds. While one thread checks
