@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.kinds import SpeakerKind
+from bot.quotes.name_evidence import is_first_name, not_a_person
 from bot.quotes.speech_words import (
     ACCORDING_TO,
+    AGE_DESCRIPTION,
     ANY_MARK,
     CAPITALISED_FUNCTION_WORDS,
     CAPITALISED_RUN,
@@ -35,6 +37,7 @@ from bot.quotes.speech_words import (
     ORGANISATION,
     PRONOUNS,
     QUOTE_SPAN,
+    RELATIVE_CLAUSE,
     REPORTED_VERB,
     ROLE_AFTER,
     ROLE_WORDS,
@@ -43,6 +46,7 @@ from bot.quotes.speech_words import (
     SUBJECT_FILLER,
     SUBJECT_FIRST,
     SUBJECT_LAST,
+    TITLE_SUBJECT,
     VERB,
 )
 
@@ -52,6 +56,8 @@ class QuotedSpeaker:
     name: str
     kind: SpeakerKind
     role: str | None = None
+    # False for someone the copy only describes ("the first minister", "a government source").
+    named: bool = field(default=True, compare=False)
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ def extract_quotes(
     """Quotes of one entry, in order. `known` maps names the coverage already knows to speakers;
     the title often names who the entry is about ("Zelensky gives German MPs ...")."""
     # Names only help later paragraphs, so reading stops at the last one that quotes or reports.
+    # Typewriter copy writes a double quote as two apostrophes: ''not all doom and gloom''.
+    paragraphs = [p.replace("''", '"') for p in paragraphs]
     speech = [i for i, p in enumerate(paragraphs) if ANY_MARK.search(p) or REPORTED_VERB.search(p)]
     if not speech:
         return []  # nobody is quoted or reported: no names worth learning
@@ -111,7 +119,7 @@ def extract_quotes(
         for start, end, text, unclosed in spans:
             speaker = _speaker_for(paragraph, start, end, context)
             # A word or two in quotes is a scare quote unless its own clause names who said it.
-            attached = speaker is not None
+            attached = speaker is not None and speaker.named
             if speaker is None and previous is not None and _own_sentence(paragraph, start, end):
                 speaker = previous  # '"...," Danilov told a briefing. "..."'
             previous = speaker or previous
@@ -240,6 +248,8 @@ def _speaker_for(paragraph: str, start: int, end: int, context: _Context) -> Quo
     # verb has no subject of its own ("... and added that"), the one before it lends its subject.
     # Words inside earlier quotes are not reporting verbs: mask them, keeping offsets.
     before = QUOTE_SPAN.sub(lambda m: " " * len(m.group()), before)
+    # "Damian Collins, who chairs the DCMS committee, said": the clause describes the subject.
+    before = RELATIVE_CLAUSE.sub("", before)
     for verb in reversed(list(VERB.finditer(before))):
         clause = re.split(r"[;:]|\s[-—–]\s|\b(?:but|and|while|as|that|which|who)\b", before[: verb.start()])[-1]
         pieces = [piece for piece in clause.split(",") if piece.strip()]
@@ -249,6 +259,9 @@ def _speaker_for(paragraph: str, start: int, end: int, context: _Context) -> Quo
         if speaker is None and len(pieces) >= 2:
             # "Alison Charles, manager at East Winch, said:"
             speaker = _resolve(pieces[0], context) if len(_split_name(pieces[0].strip())[1].split()) >= 2 else None
+        if speaker is None and verb.group().endswith("ing"):
+            # "The first minister defends the plan, adding "..."": the sentence's subject adds it.
+            speaker = _sentence_subject(before, context)
         if speaker:
             return speaker
         break
@@ -256,11 +269,16 @@ def _speaker_for(paragraph: str, start: int, end: int, context: _Context) -> Quo
         if VERB.search(before):
             # "He spoke of ... and said "never again"": no verb has a subject of its own, so
             # the sentence's subject said it.
-            opening = SENTENCE_SUBJECT.match(before)
-            speaker = _resolve(opening.group(1), context) if opening else None
+            speaker = _sentence_subject(before, context)
             if speaker:
                 return speaker
     return None
+
+
+def _sentence_subject(sentence: str, context: _Context) -> QuotedSpeaker | None:
+    """Who a sentence opens with: "He", "Boris Johnson", "The first minister"."""
+    opening = TITLE_SUBJECT.match(sentence) or SENTENCE_SUBJECT.match(sentence)
+    return _resolve(opening.group(1), context) if opening else None
 
 
 def _reported_speech(paragraph: str, context: _Context) -> tuple[QuotedSpeaker, str] | None:
@@ -307,7 +325,7 @@ def _resolve(subject: str, context: _Context, strict: bool = False) -> QuotedSpe
             return context.last_person
         if kind == SpeakerKind.ORG:
             return context.last_org
-        return context.last_speaker
+        return context.last_speaker or context.last_org
     person = _person_in(subject, context)
     if person is not None:
         return person
@@ -331,11 +349,36 @@ def _resolve(subject: str, context: _Context, strict: bool = False) -> QuotedSpe
         for org in reversed(context.orgs):
             if any(noun in org.name.lower().split() for noun in nouns):
                 return org
-    # "the agriculture minister": the person most recently named.
+    recent = context.recent_people[-1] if context.recent_people else None
+    # "The 30-year-old", "the 45-year-old mother": copy describes the person it just named by age.
+    if recent is not None and AGE_DESCRIPTION.match(lowered):
+        return recent
+    # "the agriculture minister": the person most recently named, unless what we know of them
+    # says otherwise ("Liberal Democrat Jane Dodds" is no minister).
     if lowered.startswith(("the ", "a ")) and len(nouns) <= 3 and all(n.isalpha() for n in nouns):
-        if context.recent_people:
-            return context.recent_people[-1]
+        if recent is not None and (not titled or _role_fits(recent, nouns)):
+            return recent
+    if named_org is None and _is_title(subject):
+        # "the first minister", "South Africa's health minister", "health secretary": someone
+        # the entry does not name stays unnamed, as the copy describes them.
+        return QuotedSpeaker(_unnamed(subject), SpeakerKind.PERSON, named=False)
     return named_org
+
+
+def _role_fits(person: QuotedSpeaker, title: list[str]) -> bool:
+    """Whether a title can stand for this person: nothing is known of their role, or it shares
+    a word with it ("the Nato chief" for "Nato Secretary General Jens Stoltenberg")."""
+    return person.role is None or bool(set(title) & {w.strip("'’s") for w in person.role.lower().split()})
+
+
+def _is_title(subject: str) -> bool:
+    """A description that ends in a role ("the first minister", "Ukraine's defence minister")."""
+    words = subject.split()
+    return 1 <= len(words) <= 6 and words[-1].lower() in ROLE_WORDS and words[-1].islower()
+
+
+def _unnamed(subject: str) -> str:
+    return subject[:1].lower() + subject[1:] if subject.startswith(("The ", "A ", "An ")) else subject
 
 
 def _person_in(text: str, context: _Context) -> QuotedSpeaker | None:
@@ -344,6 +387,8 @@ def _person_in(text: str, context: _Context) -> QuotedSpeaker | None:
         role, name = _split_name(run)
         if not name or GROUP_AFTER.match(text, match.end()):
             continue  # "Local media", "US officials": a body of people, not a person
+        if not_a_person(name):
+            continue  # "Nord Stream", "South Africa"
         words = name.split()
         if len(words) == 1:
             known = context.known.get(words[0].lower())
@@ -376,6 +421,11 @@ def _split_name(run: str) -> tuple[str, str]:
         if word.endswith(("'s", "’s")) or (word.isupper() and len(word) > 1):
             break
         cut -= 1
+    name = words[cut:]
+    if len(name) >= 3 and not is_first_name(name[0]):
+        # "Plaid Cymru Siân Gwenllian": the name starts at its first name.
+        start = next((i for i, word in enumerate(name[1:-1], start=1) if is_first_name(word)), 0)
+        cut += start
     return " ".join(words[:cut]), " ".join(words[cut:])
 
 
@@ -450,13 +500,22 @@ def _learn_names(paragraph: str, context: _Context) -> None:
     narrative = QUOTE_SPAN.sub(" ", paragraph)
     for sentence in SENTENCE_END.split(narrative):
         subject_taken = False
+        titled = TITLE_SUBJECT.match(sentence)
+        if titled:
+            # "The minister replies to the debate. "...," he says": he is the minister.
+            speaker = _resolve(titled.group(1), context)
+            if speaker is not None and speaker.kind == SpeakerKind.PERSON:
+                _remember(speaker, context)
+                subject_taken = True
         for found in CAPITALISED_RUN.finditer(sentence):
             run = found.group()
             if run in CAPITALISED_FUNCTION_WORDS:
                 continue  # "The", "But", "He": most runs, and never a name
             role, name = _split_name(run)
+            if not name and run.endswith(("'s", "’s")):
+                role, name = _split_name(run[:-2])  # "Tamoor Tariq's condition": a name all the same
             words = name.split()
-            if len(words) >= 2:
+            if len(words) >= 2 and not not_a_person(name):
                 speaker = context.known.get(name.lower()) or QuotedSpeaker(name, SpeakerKind.PERSON, _role_before(sentence, run, role))
                 context.known.setdefault(name.lower(), speaker)
                 context.known.setdefault(words[-1].lower(), speaker)
@@ -483,7 +542,7 @@ def _remember(speaker: QuotedSpeaker, context: _Context) -> None:
     if speaker.kind == SpeakerKind.PERSON:
         context.last_person = speaker
         words = speaker.name.split()
-        if len(words) >= 2:
+        if len(words) >= 2 and speaker.named:
             context.known.setdefault(words[-1].lower(), speaker)
             context.known.setdefault(speaker.name.lower(), speaker)
     else:

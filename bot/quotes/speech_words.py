@@ -10,7 +10,7 @@ VERBS = (
     r"tweeted|posted|replied|urged|urges|described|describes|dismissed|called|calls|acknowledges|"
     r"acknowledged|continued|continues|went on|admitted|admits|conceded|concedes|suggested|suggests|"
     r"predicted|promised|pledged|vowed|asked|asks|accused|accuses|saying|adding|writing|warning|"
-    r"likens|likened|urged|told MPs|"
+    r"likens|likened|urged|told MPs|replies|responds|responded|refers to|referred to|"
     r"was cited as saying|is quoted as saying"
 )
 
@@ -92,6 +92,9 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[\"“A-Z])")
 ACCORDING_TO = re.compile(rf"according to ((?:the )?{CAPITALISED_RUN.pattern})")
 
 MIN_QUOTE_WORDS = 3
+# A non-restrictive relative clause: ", who chairs the committee," / ", which runs the port,".
+RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which)\b[^,;:]*,")
+AGE_DESCRIPTION = re.compile(r"^the \d{1,3}-year-old\b")
 # Where a reporting clause goes on to say when or where: "said Duterte in a speech on Thursday".
 CIRCUMSTANCE = re.compile(
     r"\s+(?:in|on|at|during|after|before|while|when)\s+"
@@ -99,6 +102,11 @@ CIRCUMSTANCE = re.compile(
 )
 # A sentence opening with its subject: a pronoun, or a capitalised run.
 SENTENCE_SUBJECT = re.compile(r"\s*(He|She|They|[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s+[a-z]")
+_ROLES = rf"(?:{'|'.join(sorted(ROLE_WORDS))})\b"
+# A sentence opening with a description ending in a role: "The first minister defends ...".
+TITLE_SUBJECT = re.compile(
+    rf"\s*((?:The|A|An)\s+(?:[\w'’-]+\s+){{0,3}}?{_ROLES}(?:\s+{_ROLES})*)\s+(?!of\b|for\b|and\b)[a-z]"
+)
 
 OPENING_MARK = re.compile(r"[“\"]")
 

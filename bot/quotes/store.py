@@ -87,7 +87,7 @@ def merge_surname_speakers(connection: Connection) -> None:
     people = connection.execute(select(table.c.id, table.c.name).where(table.c.kind == SpeakerKind.PERSON.value)).all()
     by_surname: dict[str, list[tuple[int, str]]] = {}
     for speaker_id, name in people:
-        if len(name.split()) > 1:
+        if len(name.split()) > 1 and name.split()[-1][:1].isupper():
             by_surname.setdefault(name.split()[-1].lower(), []).append((speaker_id, name))
     for speaker_id, name in people:
         if len(name.split()) != 1:
@@ -106,7 +106,8 @@ def merge_surname_speakers(connection: Connection) -> None:
 
 def _surname_alias(speaker: QuotedSpeaker) -> str:
     words = speaker.name.split()
-    return words[-1] if speaker.kind == SpeakerKind.PERSON and len(words) > 1 else ""
+    # "the first minister" has no surname.
+    return words[-1] if speaker.kind == SpeakerKind.PERSON and len(words) > 1 and words[-1][:1].isupper() else ""
 
 
 def _add_alias(connection: Connection, speaker_id: int, alias: str) -> None:

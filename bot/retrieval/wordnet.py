@@ -104,6 +104,15 @@ class WordNet:
                 narrower.append((target_pos, int(target)))
         return Sense((pos, offset), seen, tuple(words), tuple(derived), tuple(broader), tuple(narrower), tuple(members))
 
+    def noun_classes(self, word: str) -> tuple[int, ...]:
+        """The lexicographer files of a word's noun senses, most frequent first: 15 for a
+        location, 17 a natural object, 18 a person, 14 a group... (lexnames(5WN))."""
+        data = self._data["n"]
+        classes = []
+        for offset in self._offsets(word.lower().replace(" ", "_"), "n"):
+            classes.append(int(data[offset : data.find(b" ", offset + 9)].split()[1]))
+        return tuple(classes)
+
     def words_of(self, synset: tuple[str, int]) -> tuple[str, ...]:
         fields = self._fields(synset)
         return tuple(_word(fields[4 + 2 * i]) for i in range(int(fields[3], 16)))

@@ -41,14 +41,22 @@ def test_seed_gold_quotes_all_found_and_attributed_to_full_names(engine, knowled
         )
 
 
-@pytest.fixture(scope="module")
-def labelled():
-    return [json.loads(line) for line in (DATA / "labelled_quotes.jsonl").read_text().splitlines() if line]
+def read_set(name: str) -> list[dict]:
+    return [json.loads(line) for line in (DATA / name).read_text().splitlines() if line]
 
 
-def test_labelled_quotes_found_and_attributed(engine, knowledge_dir, coverage_dir, labelled):
-    load_paths(engine, [knowledge_dir, coverage_dir])
-    quotes = read_quotes(engine)
+# Labelled by people reading pages. The rules were written looking at the first two files;
+# the check part is only ever scored.
+QUOTE_SETS = {
+    "developed on": ["labelled_quotes.jsonl", "held_out_quotes.jsonl"],
+    "check": ["check_quotes.jsonl"],
+}
+
+
+@pytest.mark.parametrize("part", QUOTE_SETS)
+def test_labelled_quotes_found_and_attributed(everything_loaded, part):
+    labelled = [item for name in QUOTE_SETS[part] for item in read_set(name)]
+    quotes = everything_loaded.answerer.quotes.quotes
     found = attributed = 0
     for item in labelled:
         in_entry = [q for q in quotes if norm(q.entry_title) == norm(item["entry_title"])]
@@ -56,9 +64,9 @@ def test_labelled_quotes_found_and_attributed(engine, knowledge_dir, coverage_di
         if hits:
             found += 1
             attributed += any(names_match(q.speaker, item) for q in hits)
-    assert len(labelled) >= 40
-    assert found / len(labelled) >= 0.90, f"found {found}/{len(labelled)}"
-    assert attributed / found >= 0.95, f"right speaker for {attributed}/{found}"
+    assert len(labelled) >= 10
+    assert found / len(labelled) >= 0.95, f"found {found}/{len(labelled)}"
+    assert attributed / found >= 0.97, f"right speaker for {attributed}/{found}"
 
 
 def test_who_questions_cite_the_entry_and_quote_the_speaker_verbatim(everything_loaded, shared_dir):

@@ -1,0 +1,70 @@
+"""Is a capitalised run of words a person's name? General evidence instead of word lists:
+a first-name list (gender-guesser's, about 48,000 names of many countries) and WordNet's
+classes of nouns (a place, a natural object, a thing).
+
+"Keir Starmer" opens with a first name; "Nord Stream" does not, and ends in an ordinary noun;
+"South Africa" is a place. Names neither resource knows ("Tamoor Tariq") stay people, as
+before. Both resources are optional: without one, its evidence is simply missing (said once
+in the log).
+"""
+
+import logging
+import unicodedata
+from functools import cache, lru_cache
+
+from bot.config import get_settings
+from bot.retrieval.wordnet import WordNet, open_wordnet
+
+log = logging.getLogger(__name__)
+
+LOCATION, PERSON = 15, 18  # WordNet's lexicographer files noun.location and noun.person
+
+
+@cache
+def _first_names():
+    try:
+        from gender_guesser.detector import Detector
+    except ImportError:
+        log.warning("gender-guesser is not installed: speakers are told from things without a first-name list")
+        return None
+    return Detector(case_sensitive=False)
+
+
+@cache
+def _wordnet() -> WordNet | None:
+    return open_wordnet(str(get_settings().wordnet_dir))
+
+
+@lru_cache(maxsize=50_000)
+def is_first_name(word: str) -> bool:
+    names = _first_names()
+    if names is None:
+        return False
+    # The list spells most names without accents: "Siân" is there as "Sian".
+    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return names.get_gender(word) != "unknown" or (plain != word and names.get_gender(plain) != "unknown")
+
+
+@lru_cache(maxsize=100_000)
+def is_place(name: str) -> bool:
+    """A name WordNet knows first of all as a location: "South Africa", "Downing Street"."""
+    wordnet = _wordnet()
+    classes = wordnet.noun_classes(name) if wordnet is not None and " " in name else ()
+    return bool(classes) and classes[0] == LOCATION
+
+
+@lru_cache(maxsize=100_000)
+def not_a_person(name: str) -> bool:
+    """A run of two or more capitalised words that names a place or a thing, not someone."""
+    words = name.split()
+    if len(words) < 2 or is_first_name(words[0]):
+        return False
+    if is_place(name):
+        return True
+    wordnet = _wordnet()
+    if wordnet is None:
+        return False
+    # "Nord Stream", "Emergency Services": an ordinary noun at the end, and no first name
+    # before it. A surname that is also a noun ("Sturgeon") follows a first name.
+    last = wordnet.noun_classes(words[-1])
+    return bool(last) and PERSON not in last[:2]
