@@ -28,6 +28,8 @@ from bot.quotes.speech_words import (
     DOCUMENT_WORDS,
     FROM_LINE,
     GROUP_AFTER,
+    HEADLINE_QUOTE,
+    HEADLINE_SPEAKER,
     HONORIFICS,
     MIN_QUOTE_WORDS,
     NOT_NAMES,
@@ -152,7 +154,31 @@ def extract_quotes(
             text = text.strip().rstrip(",")
             if len(text.split()) >= MIN_QUOTE_WORDS or attached:
                 quotes.append(ExtractedQuote(text, speaker, True, index))
-    return quotes
+    return _headline_quotes(title, quotes, context) + quotes
+
+
+def _headline_quotes(title: str, body: list[ExtractedQuote], context: _Context) -> list[ExtractedQuote]:
+    """Quotes in the headline ("EU preparing 'massive package of sanctions'") that the body
+    does not repeat. Headlines name the speaker before a colon ("Starmer: '...'") or leave it
+    to the body, whose first quoted speaker it then is."""
+    found = []
+    for match in HEADLINE_QUOTE.finditer(title):
+        text = match.group(1).strip()
+        if len(text.split()) < MIN_QUOTE_WORDS or any(_same_words(text, quote.text) for quote in body):
+            continue
+        named = HEADLINE_SPEAKER.match(title)
+        speaker = _resolve(named.group(1), context) if named else None
+        if speaker is None:
+            speaker = next((quote.speaker for quote in body if quote.direct and quote.speaker.named), None)
+        if speaker is not None:
+            found.append(ExtractedQuote(text, speaker, True, -1))
+    return found
+
+
+def _same_words(short: str, long: str) -> bool:
+    def plain(text: str) -> str:
+        return " ".join(re.findall(r"\w+", text.lower()))
+    return plain(short) in plain(long) or plain(long) in plain(short)
 
 
 def _quote_spans(paragraph: str) -> list[tuple[int, int, str, bool]]:

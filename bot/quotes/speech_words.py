@@ -108,6 +108,11 @@ TITLE_SUBJECT = re.compile(
     rf"\s*((?:The|A|An)\s+(?:[\w'’-]+\s+){{0,3}}?{_ROLES}(?:\s+{_ROLES})*)\s+(?!of\b|for\b|and\b)[a-z]"
 )
 
+# Headlines quote in single marks: "EU preparing 'massive package of sanctions'". An apostrophe
+# inside a word ("EU's") opens nothing.
+HEADLINE_QUOTE = re.compile(r"(?:^|(?<=[\s:(]))[‘'“\"]([^‘’'“”\"]+?(?:['’][a-z][^‘’'“”\"]*?)*)[’'”\"](?=$|[\s,.:;!?)-])")
+HEADLINE_SPEAKER = re.compile(r"^([^:'‘’\"“”]{2,60}):\s")
+
 OPENING_MARK = re.compile(r"[“\"]")
 
 ANY_MARK = re.compile(r"[“”\"]")

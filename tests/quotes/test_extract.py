@@ -206,3 +206,33 @@ def test_a_quote_without_a_clause_of_its_own_shares_the_next_quotes_speaker() ->
 def test_a_quote_whose_own_clause_names_someone_else_is_not_shared() -> None:
     paragraphs = ['Critics called the plan "a betrayal of every worker". "We will fight on," the union leader said.']
     assert ("a betrayal of every worker", "union leader") not in speakers_of(paragraphs)
+
+
+def test_a_headline_quote_is_the_speaker_the_body_quotes():
+    quotes = said([
+        "Here's more from European Commission chief Ursula von der Leyen.",
+        '"We will weaken Russia\'s economic base," she says.',
+    ], title="EU preparing 'massive package of sanctions'")
+    assert quotes[0] == ("Ursula von der Leyen", "massive package of sanctions", True)
+
+
+def test_a_headline_quote_the_body_repeats_is_one_quote():
+    quotes = said(['Tory MP Daniel McCrossan says there are "too many still seeking truth and justice".'],
+                  title="'Too many still seeking truth and justice'")
+    assert [text for _speaker, text, _direct in quotes] == ["too many still seeking truth and justice"]
+
+
+def test_a_thing_named_between_speaker_and_pronoun_is_not_who_he_is():
+    quotes = said([
+        "Labour leader Keir Starmer welcomed the decision.",
+        "Halting Nord Stream 2 was right. \"We must go further and faster on sanctions,\" he said.",
+    ])
+    assert quotes == [("Keir Starmer", "We must go further and faster on sanctions", True)]
+
+
+def test_someone_only_described_stays_unnamed():
+    quotes = said([
+        "Liberal Democrat Jane Dodds asks about children's services.",
+        'The first minister refers to "the new guidelines we have drawn up to help people in front-line services".',
+    ])
+    assert quotes[-1][0] == "the first minister"
