@@ -250,7 +250,10 @@ def _speaker_for(paragraph: str, start: int, end: int, context: _Context) -> Quo
     lead = after[: verb.start()] if verb else ""
     short_lead = "," not in lead.strip(" ,") or len(lead.strip(" ,").split(",")[0].split()) <= 4
     pieces = [piece for piece in lead.split(",") if piece.strip()]
-    appositive = len(pieces) >= 2 and len(_split_name(pieces[0].strip())[1].split()) >= 2
+    # "Roland Schilling, regional representative of ..., told": a name, then what they are. Not
+    # "another Moscovite, Alla, told": a description, then the name.
+    opening_name = _split_name(pieces[0].strip())[1].split() if pieces else []
+    appositive = len(pieces) >= 2 and len(opening_name) >= 2 and all(w[:1].isupper() for w in opening_name)
     if verb and not re.search(r"[\"“”;:—–]|\s-\s", lead) and (short_lead or appositive):
         # '"...," Roland Schilling, regional representative of the UN Refugee Agency, told the BBC'
         subject = pieces[0] if appositive else (pieces[-1] if pieces else "")

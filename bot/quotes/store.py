@@ -1,12 +1,15 @@
 """Store who said what: each entry's quotes are replaced whenever its page is (re)loaded."""
 
-from sqlalchemy import delete, select, update
+from itertools import combinations
+
+from rapidfuzz.distance import OSA
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 
 from bot.db import insert_for
 from bot.kinds import SpeakerKind
-from bot.models import Quote, Speaker, table_of
+from bot.models import Entry, Quote, Speaker, table_of
 from bot.quotes.extract import ExtractedQuote, QuotedSpeaker
 
 
@@ -99,9 +102,61 @@ def merge_surname_speakers(connection: Connection) -> None:
         connection.execute(update(table_of(Quote)).where(col(Quote.speaker_id) == speaker_id).values(speaker_id=target_id))
         connection.execute(delete(table).where(table.c.id == speaker_id))
         _add_alias(connection, target_id, name)
+    _merge_spelling_variants(connection)
     # Speakers left without quotes (their entries were rewritten) are dropped.
     quoted = select(col(Quote.speaker_id)).distinct()
     connection.execute(delete(table).where(table.c.id.not_in(quoted)))
+
+
+def _merge_spelling_variants(connection: Connection) -> None:
+    """"Zelenksy" and "Oleksander" are the page's slips for "Zelensky" and "Oleksandr": two
+    people quoted in one coverage whose names differ by a letter or two, in words long enough
+    for that to be a slip, are one person, under the name quoted more often."""
+    speakers = table_of(Speaker)
+    rows = connection.execute(
+        select(speakers.c.id, speakers.c.name, table_of(Entry).c.coverage_id, func.count())
+        .select_from(table_of(Quote).join(speakers).join(table_of(Entry)))
+        .where(speakers.c.kind == SpeakerKind.PERSON.value)
+        .group_by(speakers.c.id, speakers.c.name, table_of(Entry).c.coverage_id)
+    ).all()
+    quoted: dict[int, int] = {}
+    by_coverage: dict[int, list[tuple[int, str]]] = {}
+    for speaker_id, name, coverage_id, count in rows:
+        quoted[speaker_id] = quoted.get(speaker_id, 0) + count
+        by_coverage.setdefault(coverage_id, []).append((speaker_id, name))
+    merged: set[int] = set()
+    for people in by_coverage.values():
+        for (a, name_a), (b, name_b) in combinations(sorted(people), 2):
+            if a in merged or b in merged or not _slip_of(name_a, name_b):
+                continue
+            # The full name over a surname, then the spelling quoted more often.
+            rank = {a: (len(name_a.split()), quoted[a], -a), b: (len(name_b.split()), quoted[b], -b)}
+            keep, drop = (a, b) if rank[a] >= rank[b] else (b, a)
+            dropped_name = name_b if drop == b else name_a
+            connection.execute(update(table_of(Quote)).where(col(Quote.speaker_id) == drop).values(speaker_id=keep))
+            _add_alias(connection, keep, dropped_name)
+            merged.add(drop)
+
+
+SLIP_MIN_LETTERS = 5
+
+
+def _slip_of(first: str, second: str) -> bool:
+    words_a, words_b = first.split(), second.split()
+    if len(words_a) == 1 and len(words_b) > 1:
+        words_b = words_b[-1:]  # "Zelenksy" and "Volodymyr Zelensky"
+    elif len(words_b) == 1 and len(words_a) > 1:
+        words_a = words_a[-1:]
+    if len(words_a) != len(words_b) or first == second:
+        return False
+    for word_a, word_b in zip(words_a, words_b, strict=True):
+        if word_a == word_b:
+            continue
+        if min(len(word_a), len(word_b)) < SLIP_MIN_LETTERS or word_a[0].lower() != word_b[0].lower():
+            return False
+        if OSA.distance(word_a.lower(), word_b.lower()) > (1 if len(word_a) < 8 else 2):
+            return False
+    return True
 
 
 def _surname_alias(speaker: QuotedSpeaker) -> str:

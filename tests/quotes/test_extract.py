@@ -236,3 +236,26 @@ def test_someone_only_described_stays_unnamed():
         'The first minister refers to "the new guidelines we have drawn up to help people in front-line services".',
     ])
     assert quotes[-1][0] == "the first minister"
+
+
+def test_a_misspelt_name_in_one_coverage_is_the_same_speaker(engine, tmp_path):
+    from bot.loader.run import load_paths
+    from bot.quotes.query import read_quotes
+
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "URL: https://feeds.bbci.co.uk/news/live/world-europe-1\n\n"
+        "  1. Zelensky speaks to the nationpublished at 09:15 Greenwich Mean Time 3 March 2022\n\n"
+        '    President Volodymyr Zelensky said: "We will defend our country to the end."\n\n'
+        "  2. A second addresspublished at 10:15 Greenwich Mean Time 3 March 2022\n\n"
+        '    President Volodymyr Zelenksy said: "Nobody will break us, we are strong."\n\n'
+        "  3. A third addresspublished at 11:15 Greenwich Mean Time 3 March 2022\n\n"
+        '    "Our army is holding the line in every region," Zelensky said.\n'
+    )
+    load_paths(engine, [page])
+    assert {quote.speaker for quote in read_quotes(engine)} == {"Volodymyr Zelensky"}
+
+
+def test_an_unnamed_speaker_keeps_the_given_name_the_copy_offers():
+    quotes = said(['"I cannot believe this is happening," another Moscovite, Alla, told the BBC.'])
+    assert quotes == [("Alla", "I cannot believe this is happening", True)]
