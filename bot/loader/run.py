@@ -17,6 +17,7 @@ from bot.kinds import LoadStatus
 from bot.loader.prepare import PreparedPage, prepare
 from bot.loader.store import LoadCache, PageToStore, StoreResult, bump_content_version, known_hashes, store_pages
 from bot.loader.unload import rename_source, renamed_from
+from bot.quotes.name_evidence import load_resources
 from bot.quotes.store import merge_surname_speakers
 from bot.transactions import writing
 
@@ -228,6 +229,7 @@ def _prepare_each(raws: list[bytes], workers: int | None) -> Iterator[PreparedPa
         yield from (prepare(raw) for raw in raws)
         return
     done = 0
+    load_resources()
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
             for page in pool.map(prepare, raws, chunksize=16):

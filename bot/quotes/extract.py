@@ -526,10 +526,10 @@ def _learn_names(paragraph: str, context: _Context) -> None:
     organisation) of each sentence is what "he" or "it" will mean next. Names inside quotes
     are someone's words, not the story's subjects, and are passed over.
     """
-    narrative = QUOTE_SPAN.sub(" ", paragraph)
+    narrative = QUOTE_SPAN.sub(" ", paragraph) if ANY_MARK.search(paragraph) else paragraph
     for sentence in SENTENCE_END.split(narrative):
         subject_taken = False
-        titled = TITLE_SUBJECT.match(sentence)
+        titled = TITLE_SUBJECT.match(sentence) if sentence.lstrip().startswith(ARTICLES) else None
         if titled:
             # "The minister replies to the debate. "...," he says": he is the minister.
             speaker = _resolve(titled.group(1), context)
@@ -565,6 +565,9 @@ def _learn_names(paragraph: str, context: _Context) -> None:
                 if not subject_taken and sentence.lstrip().startswith((run, f"The {run}", f"the {run}", f"But the {run}")):
                     context.last_org = org
                     subject_taken = True
+
+
+ARTICLES = ("The ", "A ", "An ")
 
 
 def _remember(speaker: QuotedSpeaker, context: _Context) -> None:
