@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.kinds import SpeakerKind
-from bot.quotes.name_evidence import is_first_name, not_a_person
+from bot.quotes.name_evidence import is_first_name, is_ordinary_word, not_a_person
 from bot.quotes.speech_words import (
     ACCORDING_TO,
     AGE_DESCRIPTION,
@@ -28,8 +28,10 @@ from bot.quotes.speech_words import (
     DOCUMENT_WORDS,
     FROM_LINE,
     GROUP_AFTER,
+    HEADLINE_ATTRIBUTED,
     HEADLINE_QUOTE,
     HEADLINE_SPEAKER,
+    HEADLINE_SPEAKER_FIRST,
     HONORIFICS,
     MIN_QUOTE_WORDS,
     NOT_NAMES,
@@ -91,7 +93,15 @@ def extract_quotes(
     paragraphs = [p.replace("''", '"') for p in paragraphs]
     speech = [i for i, p in enumerate(paragraphs) if ANY_MARK.search(p) or REPORTED_VERB.search(p)]
     if not speech:
-        return []  # nobody is quoted or reported: no names worth learning
+        # Nobody is quoted or reported in the body; the headline may still say whose words
+        # it gives ("... - Dugdale"), of someone the first paragraphs name.
+        if not (HEADLINE_ATTRIBUTED.match(title) or HEADLINE_SPEAKER_FIRST.match(title)):
+            return []
+        context = _Context(known=dict(known or {}))
+        _learn_title(title, context)
+        for paragraph in paragraphs[:HEADLINE_CONTEXT]:
+            _learn_names(paragraph, context)
+        return _headline_quotes(title, [], context)
     paragraphs = paragraphs[: speech[-1] + 1]
     context = _Context(known=dict(known or {}))
     _learn_title(title, context)
@@ -172,7 +182,37 @@ def _headline_quotes(title: str, body: list[ExtractedQuote], context: _Context) 
             speaker = next((quote.speaker for quote in body if quote.direct and quote.speaker.named), None)
         if speaker is not None:
             found.append(ExtractedQuote(text, speaker, True, -1))
+    if not found and not ANY_MARK.search(title) and not HEADLINE_QUOTE.search(title):
+        reported = _headline_attribution(title, context)
+        if reported is not None and not any(_same_words(reported[1], quote.text) for quote in body):
+            found.append(ExtractedQuote(reported[1], reported[0], False, -1))
     return found
+
+
+HEADLINE_CONTEXT = 3  # paragraphs read for who a headline's words are
+
+
+def _headline_attribution(title: str, context: _Context) -> tuple[QuotedSpeaker, str] | None:
+    """ "Appetite for a second indyref will never have been higher - Dugdale", "China not
+    adversary, but poses challenge - Nato chief": a headline giving someone's words without
+    quote marks, with who said them after a dash (or before a colon). Only someone the entry
+    itself names counts: "Background: NHS wait times" is nobody's."""
+    match = HEADLINE_ATTRIBUTED.match(title) or HEADLINE_SPEAKER_FIRST.match(title)
+    if match is None:
+        return None
+    who = match.group("who")
+    speaker = _resolve(who, context)
+    if speaker is None or not speaker.named:
+        return None
+    if speaker not in context.mentioned and (len(who.split()) > 1 or is_ordinary_word(who)):
+        # Someone the entry does not name may still be a name ("- Dugdale"), but not a word
+        # ("Background: ...", "Analysis: ...").
+        return None
+    # The words after the dash must name them or their role: "The latest: ..." names nobody.
+    theirs = {w.strip("'’s").lower() for w in f"{speaker.name} {speaker.role or ''}".split()}
+    if not theirs & {w.strip("'’s").lower() for w in who.split()}:
+        return None
+    return speaker, match.group("said").strip()
 
 
 def _same_words(short: str, long: str) -> bool:

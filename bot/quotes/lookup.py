@@ -57,6 +57,13 @@ class QuoteBook:
             typed, self._name_forms, scorer=fuzz.token_sort_ratio, processor=utils.default_process,
             score_cutoff=NAME_CUTOFF,
         )
+        if best is None and " " in typed.strip():
+            # "Kezia Dugdale" for a speaker the page names only as "Dugdale".
+            surname = typed.split()[-1]
+            best = process.extractOne(
+                surname, [form for form in self._name_forms if " " not in form], scorer=fuzz.ratio,
+                processor=utils.default_process, score_cutoff=NAME_CUTOFF,
+            )
         if best is None:
             return None
         name = self._names[best[0]]

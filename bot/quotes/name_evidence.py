@@ -72,6 +72,14 @@ def is_place(name: str) -> bool:
     return bool(classes) and classes[0] == LOCATION
 
 
+@lru_cache(maxsize=10_000)
+def is_ordinary_word(word: str) -> bool:
+    """A word WordNet knows as something other than a person ("Background", "Analysis")."""
+    wordnet = _wordnet()
+    classes = wordnet.noun_classes(word) if wordnet is not None else ()
+    return bool(classes) and PERSON not in classes[:2]
+
+
 @lru_cache(maxsize=100_000)
 def not_a_person(name: str) -> bool:
     """A run of two or more capitalised words that names a place or a thing, not someone."""

@@ -112,6 +112,9 @@ TITLE_SUBJECT = re.compile(
 # inside a word ("EU's") opens nothing.
 HEADLINE_QUOTE = re.compile(r"(?:^|(?<=[\s:(]))[‘'“\"]([^‘’'“”\"]+?(?:['’][a-z][^‘’'“”\"]*?)*)[’'”\"](?=$|[\s,.:;!?)-])")
 HEADLINE_SPEAKER = re.compile(r"^([^:'‘’\"“”]{2,60}):\s")
+# A headline giving someone's words without marks: "... will never have been higher - Dugdale".
+HEADLINE_ATTRIBUTED = re.compile(r"^(?P<said>.{12,}?)\s+[-–—]\s+(?P<who>[^-–—:]{2,40})$")
+HEADLINE_SPEAKER_FIRST = re.compile(r"^(?P<who>[^:]{2,40}):\s+(?P<said>.{12,})$")
 
 OPENING_MARK = re.compile(r"[“\"]")
 

@@ -42,6 +42,15 @@ class QueryTerm:
     near: bool = False  # one step more general or specific than the question's ("adversary" for "enemy")
 
 
+def _same_stem(typed: str, corrected: str) -> bool:
+    common = 0
+    for a, b in zip(typed, corrected, strict=False):
+        if a != b:
+            break
+        common += 1
+    return common >= min(4, len(typed) - 1)
+
+
 # "How close", "how badly", "how long": the question asks for a measure, which the answer gives
 # as a figure or a fact ("30km from the centre"), seldom in the question's own word.
 DEGREE_WORDS = frozenset(
@@ -124,6 +133,11 @@ class SearchIndex:
                     result.append(QueryTerm(term, 1.0, word))  # unknown ("cup"): counts against relevance
                 continue
             correction = self.speller.correct(word)
+            if correction is not None and self.related.is_word(word) and not _same_stem(word, correction[0]):
+                # An English word the coverage does not use is no misspelling of another word
+                # ("reserve" is not "deserve"), though it may be a form of one it does use
+                # ("hacked" for "hackers").
+                correction = None
             if correction is None:
                 result.append(QueryTerm(term, 1.0, word))  # unknown: counts against relevance
             elif correction[0] not in STOPWORDS:

@@ -41,6 +41,11 @@ class RelatedWords:
         found.discard(word)
         return frozenset(found)
 
+    def is_word(self, word: str) -> bool:
+        """Whether English has this word (in any form WordNet's morphology knows): a word the
+        coverage never uses is then no misspelling of one it does ("reserve", not "deserve")."""
+        return self.wordnet is not None and word.isalpha() and bool(self._usual(word))
+
     def of_pair(self, first: str, second: str) -> frozenset[str]:
         """Words of the same meaning as two words taken together, as WordNet lists a phrase
         ("prime minister") or writes it as one word ("straight away": "straightaway")."""

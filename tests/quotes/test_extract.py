@@ -259,3 +259,14 @@ def test_a_misspelt_name_in_one_coverage_is_the_same_speaker(engine, tmp_path):
 def test_an_unnamed_speaker_keeps_the_given_name_the_copy_offers():
     quotes = said(['"I cannot believe this is happening," another Moscovite, Alla, told the BBC.'])
     assert quotes == [("Alla", "I cannot believe this is happening", True)]
+
+
+def test_a_headline_gives_whose_words_after_a_dash():
+    quotes = extract_quotes(["Former Scottish Labour leader Kezia Dugdale spoke to the BBC."],
+                            title="Appetite for a second referendum will never have been higher - Dugdale")
+    assert [(q.speaker.name, q.direct) for q in quotes] == [("Kezia Dugdale", False)]
+
+
+def test_a_headline_label_before_a_colon_is_nobody():
+    assert extract_quotes(["Waiting times in the NHS have grown for a decade."],
+                          title="Background: NHS wait times in focus") == []
