@@ -255,6 +255,13 @@ class SearchIndex:
             share = (NEAR_WEIGHT if item.near else RELATED_WEIGHT) if item.stands_for else min(item.weight, 1.0)
             if item.term in satisfied or self.contains(item.term, doc):
                 found[own] = max(found.get(own, 0.0), share)
+        for item in query:
+            if item.phrase and item.term.count(" ") == 1:
+                # "Liz Truss" is one person: copy that calls her "Truss" names her in full.
+                first, last = item.term.split()
+                typed_first, typed_last = item.typed.split()
+                if self.is_name(typed_first) and self.is_name(typed_last) and last in found and found[last] >= 1.0:
+                    found[first] = max(found.get(first, 0.0), 1.0)
         total = matched = 0.0
         for term in {item.term for item in query if not item.phrase and not item.stands_for}:
             weight = self.idf_of(term)
