@@ -8,13 +8,17 @@ questions ask for it and found by how news copy writes it ("56-year-old", "£159
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+
+from bot.retrieval.related import configured
 
 
 class AnswerKind(StrEnum):
     AGE = "age"
     DATE = "date"
     MONEY = "money"
-    FIGURE = "figure"  # a count or a measure
+    FIGURE = "figure"  # a count
+    MEASURE = "measure"  # a figure with a unit: how long, how far, how tall
     EXPANSION = "expansion"  # what an abbreviation stands for
     PERSON = "person"
     PLACE = "place"
@@ -43,10 +47,11 @@ _ASKS = [
     (AnswerKind.CLOCK, re.compile(r"\b(?:what|which) time\b|\bat what time\b")),
     (AnswerKind.AGE, re.compile(r"\bhow old\b|\bwhat age\b|\bat what age\b")),
     (AnswerKind.MONEY, re.compile(rf"\bhow much\b.*\b{_MONEY_WORDS}\b|\b(?:price|cost|net worth|salary)\s*\??$")),
+    (AnswerKind.MEASURE, re.compile(r"\bhow (?:tall|high|long|far|deep|heavy|wide|fast)\b")),
     (
         AnswerKind.FIGURE,
         re.compile(
-            r"\bhow (?:many|much|tall|high|long|far|big|large|deep|heavy|wide|fast|often)\b|"
+            r"\bhow (?:many|much|big|large|often)\b|"
             r"\bwhat(?: is| was|'s|’s) the (?:population|number|size|height|length|rate|percentage|total|toll)\b|"
             r"\bnumber of\b"
         ),
@@ -107,6 +112,20 @@ _WRITTEN_AS = {
     AnswerKind.PERSON: _NAME_INSIDE,
     AnswerKind.PLACE: _NAME_INSIDE,
 }
+# A figure and the word after it: "45 days", "30km", "a decade", "eight long-tailed tits".
+_MEASURED = re.compile(rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a|an)\b)[\s-]*([a-z]+)", re.IGNORECASE)
+# WordNet's classes of nouns that measure: noun.quantity ("mile", "tonne") and noun.time ("day").
+_UNIT_CLASSES = frozenset({23, 28})
+
+
+@lru_cache(maxsize=10_000)
+def _is_unit(word: str) -> bool:
+    wordnet = configured().wordnet
+    if wordnet is None:
+        return True  # without WordNet any figure will do
+    return bool(_UNIT_CLASSES & set(wordnet.noun_classes(word)[:3]))
+
+
 _CONNECTORS = frozenset({"of", "and", "the", "for", "in", "on", "to", "&"})
 
 
@@ -128,6 +147,8 @@ def holds(want: Wanted, sentence: str) -> bool:
     """Whether `sentence` gives an answer of the wanted kind."""
     if want.kind is AnswerKind.EXPANSION:
         return expands(want.abbreviation, sentence)
+    if want.kind is AnswerKind.MEASURE:
+        return any(_is_unit(match.group(1)) for match in _MEASURED.finditer(sentence))
     return bool(_WRITTEN_AS[want.kind].search(sentence))
 
 

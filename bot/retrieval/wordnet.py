@@ -105,12 +105,14 @@ class WordNet:
         return Sense((pos, offset), seen, tuple(words), tuple(derived), tuple(broader), tuple(narrower), tuple(members))
 
     def noun_classes(self, word: str) -> tuple[int, ...]:
-        """The lexicographer files of a word's noun senses, most frequent first: 15 for a
-        location, 17 a natural object, 18 a person, 14 a group... (lexnames(5WN))."""
+        """The lexicographer files of a word's noun senses (of the word as written, then of its
+        base forms), most frequent first: 15 for a location, 17 a natural object, 18 a person,
+        23 a quantity, 28 a time... (lexnames(5WN))."""
         data = self._data["n"]
-        classes = []
-        for offset in self._offsets(word.lower().replace(" ", "_"), "n"):
-            classes.append(int(data[offset : data.find(b" ", offset + 9)].split()[1]))
+        key = word.lower().replace(" ", "_")
+        classes: list[int] = []
+        for base in self._bases(key, "n"):  # "days" is read as "day" too
+            classes += [int(data[offset : data.find(b" ", offset + 9)].split()[1]) for offset in self._offsets(base, "n")]
         return tuple(classes)
 
     def words_of(self, synset: tuple[str, int]) -> tuple[str, ...]:
