@@ -9,37 +9,15 @@ in the log).
 """
 
 import logging
-import unicodedata
 from functools import cache, lru_cache
-from importlib import resources
 
 from bot.config import get_settings
+from bot.retrieval.first_names import first_names, is_first_name
 from bot.retrieval.wordnet import WordNet, open_wordnet
 
 log = logging.getLogger(__name__)
 
 LOCATION, PERSON = 15, 18  # WordNet's lexicographer files noun.location and noun.person
-
-
-@cache
-def _first_names() -> frozenset[str] | None:
-    """The names of gender-guesser's list, lower-cased. Only whether a word is a first name
-    matters here, so the list is read as a set instead of the package's per-country table."""
-    try:
-        data = resources.files("gender_guesser").joinpath("data/nam_dict.txt")
-        text = data.read_text(encoding="utf-8")
-    except (ModuleNotFoundError, FileNotFoundError, OSError):
-        log.warning("gender-guesser is not installed: speakers are told from things without a first-name list")
-        return None
-    names = set()
-    for line in text.splitlines():
-        # "M  Keir                  1 ...": a gender code, then the name (a "+" joins a
-        # compound name) in the columns up to the per-country frequencies.
-        if line[:1] not in ("#", "=", "") and len(line) > 3:
-            name = line[3:29].strip().replace("+", " ")
-            if name:
-                names.add(name.lower())
-    return frozenset(names)
 
 
 @cache
@@ -50,18 +28,8 @@ def _wordnet() -> WordNet | None:
 def load_resources() -> None:
     """Read both resources now: worker processes forked afterwards share them instead of each
     reading its own."""
-    _first_names()
+    first_names()
     _wordnet()
-
-
-@lru_cache(maxsize=50_000)
-def is_first_name(word: str) -> bool:
-    names = _first_names()
-    if names is None:
-        return False
-    # The list spells most names without accents: "Siân" is there as "Sian".
-    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-    return word.lower() in names or plain.lower() in names
 
 
 @lru_cache(maxsize=100_000)

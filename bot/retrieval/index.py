@@ -13,6 +13,7 @@ import numpy as np
 
 from bot.retrieval.acronyms import Acronyms
 from bot.retrieval.documents import Document
+from bot.retrieval.first_names import is_first_name
 from bot.retrieval.postings import build_postings, sample_step
 from bot.retrieval.related import RelatedWords, configured
 from bot.retrieval.spelling import Speller
@@ -258,9 +259,10 @@ class SearchIndex:
         for item in query:
             if item.phrase and item.term.count(" ") == 1:
                 # "Liz Truss" is one person: copy that calls her "Truss" names her in full.
+                # ("Nord Stream" is no first name and a surname.)
                 first, last = item.term.split()
                 typed_first, typed_last = item.typed.split()
-                if self.is_name(typed_first) and self.is_name(typed_last) and last in found and found[last] >= 1.0:
+                if is_first_name(typed_first) and self.is_name(typed_last) and last in found and found[last] >= 1.0:
                     found[first] = max(found.get(first, 0.0), 1.0)
         total = matched = 0.0
         for term in {item.term for item in query if not item.phrase and not item.stands_for}:

@@ -12,6 +12,7 @@ import numpy as np
 from bot.kinds import DocumentKind, IntentKind, TimeMode
 from bot.retrieval.answer_kind import AnswerKind, Wanted, holds, wanted
 from bot.retrieval.excerpt import sentences
+from bot.retrieval.first_names import is_first_name
 from bot.retrieval.index import RELATED_WEIGHT, QueryTerm, SearchIndex
 from bot.retrieval.question import Day, Intent, TimeOfDay
 from bot.retrieval.text import stem
@@ -207,6 +208,32 @@ class Searcher:
                 if same & (passages[i] | (passages[i - 1] if i else frozenset()))
                 or (head in MONEY_TERMS and MONEY.search(texts[i]))
             ]
+        # "How much did Nord Stream 2 cost?": the figure must be about the question's subject,
+        # named in its sentence, the one before or the title, not a sum in an entry that merely
+        # shares the question's other words. Names come in runs ("Nord Stream", "RSPCA ...
+        # Suffolk"): one run must be named whole, a first name being there when its surname
+        # is ("Truss, 47").
+        runs: list[list[QueryTerm]] = [[]]
+        for item in own:
+            if self.index.is_name(item.typed) and not item.term.isdigit():
+                runs[-1].append(item)
+            elif runs[-1]:
+                runs.append([])
+        runs = [run for run in runs if run]
+        if runs:
+            def names_subject(i: int) -> bool:
+                window = [passages[j] for j in {0, i - 1, i} if j >= 0]
+
+                def named(item: QueryTerm) -> bool:
+                    return any(_holds_any(alternatives[item.term], terms) for terms in window)
+
+                return any(
+                    all(named(item) or (k + 1 < len(run) and is_first_name(item.typed) and named(run[-1]))
+                        for k, item in enumerate(run))
+                    for run in runs
+                )
+
+            candidates = [i for i in candidates if names_subject(i)]
         return any(holds(want, texts[i]) for i in candidates)
 
     def _rerank(
