@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from bot.loader.fingerprints import entry_fingerprint
 from bot.loader.page_text import PageError, ParsedEntry, ParsedPage, parse_page
-from bot.quotes.extract import ExtractedQuote, extract_quotes
+from bot.quotes.extract import extract_quotes
+from bot.quotes.said import ExtractedQuote
 
 
 @dataclass

@@ -10,7 +10,7 @@ from sqlmodel import col
 from bot.db import insert_for
 from bot.kinds import SpeakerKind
 from bot.models import Entry, Quote, Speaker, table_of
-from bot.quotes.extract import ExtractedQuote, QuotedSpeaker
+from bot.quotes.said import ExtractedQuote, QuotedSpeaker
 
 
 class SpeakerIds:

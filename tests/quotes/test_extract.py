@@ -1,6 +1,7 @@
 """Who said what, one reporting pattern at a time."""
 
-from bot.quotes.extract import QuotedSpeaker, extract_quotes
+from bot.quotes.extract import extract_quotes
+from bot.quotes.said import QuotedSpeaker
 
 
 def said(paragraphs, known=None, title=""):
