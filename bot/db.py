@@ -13,13 +13,19 @@ from bot.schema import LEGACY_VERSION_TABLE, upgrade
 from bot.transactions import WRITER
 
 
+SQLITE_BUSY_SECONDS = 30.0
+
+
 def make_engine(database_url: str) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        # How long to wait for another process's write lock: 30 s unless the URL says
+        # otherwise ("sqlite:///news.db?timeout=5").
+        timeout = float(url.query.get("timeout", SQLITE_BUSY_SECONDS))  # type: ignore[arg-type]
+        engine = create_engine(url.difference_update_query(["timeout"]), connect_args={"check_same_thread": False, "timeout": timeout})
     else:
         # One shared connection, or every session would see its own empty in-memory database.
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
