@@ -51,7 +51,17 @@ _stemmer = snowballstemmer.stemmer("english")
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    ordinal = ORDINAL.fullmatch(word)
+    if ordinal:
+        # News style spells out first to ninth and writes figures after: "2nd" is "second",
+        # "21st" is the 21 of "21 February".
+        number = int(ordinal.group(1))
+        word = ORDINAL_WORDS[number - 1] if 1 <= number <= len(ORDINAL_WORDS) else ordinal.group(1)
     return _stemmer.stemWord(IRREGULAR.get(word, word))
+
+
+ORDINAL = re.compile(r"(\d+)(?:st|nd|rd|th)")
+ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
 
 
 def words(text: str) -> list[str]:
