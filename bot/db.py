@@ -12,7 +12,6 @@ from bot import models  # noqa: F401  (registers the tables on SQLModel.metadata
 from bot.schema import LEGACY_VERSION_TABLE, upgrade
 from bot.transactions import WRITER
 
-
 SQLITE_BUSY_SECONDS = 30.0
 
 
