@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # A loaded file gone from KNOWLEDGE_DIR this long has its entries removed (unless another
     # page of its coverage still shows them); a file moved within the folder keeps them.
     unload_after_seconds: float = Field(default=600.0, ge=0)
+    # How often a running process asks the database whether its content changed (one tiny
+    # query): what another process loaded reaches answers within about this long.
+    index_check_seconds: float = Field(default=5.0, gt=0)
 
     # A reply Telegram cannot take (an outage) is kept, also across restarts, and sent this long.
     keep_unsent_seconds: float = Field(default=3600.0, gt=0)

@@ -215,7 +215,7 @@ def run(settings: Settings) -> None:
     if engine is None:
         log.info("stopped before the database could be used")
         return
-    answerers = AnswererCache(engine)
+    answerers = AnswererCache(engine, check_every=settings.index_check_seconds)
     application = build_application(settings, answerers)
     _stop_at_once_on_signals(application.bot_data.watcher)
     # None: the handlers above replace python-telegram-bot's own.

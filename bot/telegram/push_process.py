@@ -24,7 +24,7 @@ def run(settings: Settings) -> None:
     engine = open_database(settings)
     if engine is None:
         return
-    asyncio.run(_push(settings, AnswererCache(engine)))
+    asyncio.run(_push(settings, AnswererCache(engine, check_every=settings.index_check_seconds)))
 
 
 async def _push(settings: Settings, answerers: AnswererCache) -> None:

@@ -466,14 +466,15 @@ def postgres_behind_a_proxy() -> Iterator[tuple[str, TcpProxy]]:
 def test_the_database_going_away_and_coming_back(postgres_behind_a_proxy: tuple[str, TcpProxy], tmp_path: Path) -> None:
     database_url, proxy = postgres_behind_a_proxy
     with FakeBotApi(token=TOKEN, username=USERNAME) as api:
-        bot = start_bot(api, tmp_path / "bot", database_url=database_url, ADMIN_USER_IDS=str(ADMIN))
+        bot = start_bot(api, tmp_path / "bot", database_url=database_url, ADMIN_USER_IDS=str(ADMIN),
+                        INDEX_CHECK_SECONDS="1")
         try:
             bot.wait_ready()
             (before,) = bot.converse(new_chat(), PESKOV)
             assert PESKOV_TITLE in visible(before["text"])
 
             proxy.down()
-            time.sleep(6)  # past the answerer cache's 5 s between database checks
+            time.sleep(1.5)  # past the answerer cache's 1 s between database checks
             chat = new_chat()
             replies = bot.converse(chat, PESKOV)
             assert_clean(replies)
