@@ -64,7 +64,7 @@ def extract_quotes(
     quotes: list[ExtractedQuote] = []
     open_quote: QuotedSpeaker | None = None  # a quote left open at the end of the previous paragraph
     said_last: QuotedSpeaker | None = None  # who the previous paragraph's last quote was by
-    for index, paragraph in enumerate(paragraphs):
+    for paragraph in paragraphs:
         learn_names(paragraph, context)
         from_line = FROM_LINE.match(paragraph.strip()) if " from " in paragraph else None
         if from_line:
@@ -72,7 +72,7 @@ def extract_quotes(
             author = person_in(from_line.group("name"), context) or QuotedSpeaker(from_line.group("name").strip(), SpeakerKind.PERSON)
             context.last_speaker = author
             remember(author, context)
-            quotes.append(ExtractedQuote(from_line.group("quote").strip(), author, True, index))
+            quotes.append(ExtractedQuote(from_line.group("quote").strip(), author, True))
             continue
         spans = _quote_spans(paragraph)
         earlier, said_last = said_last, None
@@ -80,7 +80,7 @@ def extract_quotes(
             open_quote = None
             reported = _reported_speech(paragraph, context)
             if reported:
-                quotes.append(ExtractedQuote(reported[1], reported[0], False, index))
+                quotes.append(ExtractedQuote(reported[1], reported[0], False))
             continue
         previous: QuotedSpeaker | None = None
         waiting: list[tuple[int, int, str]] = []  # quotes of this paragraph nobody said yet
@@ -112,14 +112,14 @@ def extract_quotes(
                 # with no reporting clause of its own, followed by this one with nobody named
                 # between them, is the same speaker's.
                 if _names_nobody(paragraph[earlier_end:start]) and len(earlier_text.split()) >= MIN_QUOTE_WORDS:
-                    quotes.append(ExtractedQuote(earlier_text.strip().rstrip(","), speaker, True, index))
+                    quotes.append(ExtractedQuote(earlier_text.strip().rstrip(","), speaker, True))
             waiting = []
             context.last_speaker = speaker
             remember(speaker, context)
             open_quote = speaker if unclosed else None
             text = text.strip().rstrip(",")
             if len(text.split()) >= MIN_QUOTE_WORDS or attached:
-                quotes.append(ExtractedQuote(text, speaker, True, index))
+                quotes.append(ExtractedQuote(text, speaker, True))
     return headline_quotes(title, quotes, context) + quotes
 
 

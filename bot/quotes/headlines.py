@@ -30,11 +30,11 @@ def headline_quotes(title: str, body: list[ExtractedQuote], context: SpeakerCont
         if speaker is None:
             speaker = next((quote.speaker for quote in body if quote.direct and quote.speaker.named), None)
         if speaker is not None:
-            found.append(ExtractedQuote(text, speaker, True, -1))
+            found.append(ExtractedQuote(text, speaker, True))
     if not found and not ANY_MARK.search(title) and not HEADLINE_QUOTE.search(title):
         reported = _headline_attribution(title, context)
         if reported is not None and not any(_same_words(reported[1], quote.text) for quote in body):
-            found.append(ExtractedQuote(reported[1], reported[0], False, -1))
+            found.append(ExtractedQuote(reported[1], reported[0], False))
     return found
 
 

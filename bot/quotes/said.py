@@ -19,4 +19,3 @@ class ExtractedQuote:
     text: str
     speaker: QuotedSpeaker
     direct: bool
-    paragraph: int
