@@ -179,10 +179,14 @@ def _follow_renames(engine: Engine, items: list["_Pending"], outcomes: list) -> 
     new = [item for item in items if not item.known]
     if not new:
         return items
+    with engine.connect() as connection:
+        moved = renamed_from(connection, [item.content_hash for item in new])
+    if not moved:
+        return items  # nothing was moved: no write lock needed
     with writing(engine) as connection:
         for item in new:
-            old = renamed_from(connection, item.content_hash)
-            if old is not None:
+            old = moved.pop(item.content_hash, None)  # one stored file is one new file's past
+            if old is not None and renamed_from(connection, [item.content_hash]).get(item.content_hash) == old:
                 rename_source(connection, old, item.source)
                 outcomes[item.index] = FileOutcome(item.path, LoadStatus.UNCHANGED, message=f"renamed from {old}")
     return [item for item in items if outcomes[item.index] is None]

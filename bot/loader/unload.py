@@ -52,12 +52,20 @@ def loaded_sources(engine: Engine, sources: list[str]) -> set[str]:
         return set(connection.execute(select(col(Page.source)).where(col(Page.source).in_(sources))).scalars())
 
 
-def renamed_from(connection: Connection, content_hash: str) -> str | None:
-    """A stored file with this content that no longer exists where it was: the file was moved."""
-    for (source,) in connection.execute(select(col(Page.source)).where(col(Page.content_hash) == content_hash)).all():
-        if not Path(source).exists():
-            return source
-    return None
+def renamed_from(connection: Connection, content_hashes: list[str]) -> dict[str, str]:
+    """For each content hash, a stored file with that content that no longer exists where it
+    was (the file was moved), if there is one. One query per 500 hashes: a first load of
+    thousands of files must not cost a query each."""
+    moved: dict[str, str] = {}
+    wanted = sorted(set(content_hashes))
+    for start in range(0, len(wanted), 500):
+        rows = connection.execute(
+            select(col(Page.content_hash), col(Page.source)).where(col(Page.content_hash).in_(wanted[start : start + 500]))
+        ).all()
+        for content_hash, source in rows:
+            if content_hash not in moved and not Path(source).exists():
+                moved[content_hash] = source
+    return moved
 
 
 def rename_source(connection: Connection, old: str, new: str) -> None:
