@@ -95,3 +95,28 @@ def test_who_said_names_the_speaker_with_role(everything_loaded):
     answer = everything_loaded.answerer.answer("Who said the cost for Russia must be intolerably high?")
     assert answer.citations[0].said_by == "Liz Truss (Foreign Secretary)"
     assert "Liz Truss" in answer.lead
+
+
+def test_the_peoples_gold_quotes_of_other_pages(everything_loaded, shared_dir):
+    """`../shared/eval/pages_quotes.jsonl`, as its scorer counts: found and attributed in the same
+    entry (by minute), and every extracted direct quote of four words or more in those entries
+    one of the gold quotes with its speaker."""
+    gold = [json.loads(line) for line in (shared_dir / "eval" / "pages_quotes.jsonl").read_text().splitlines() if line]
+    quotes = everything_loaded.answerer.quotes.quotes
+
+    def minute(quote) -> str:
+        return quote.published_at.strftime("%Y-%m-%dT%H:%M") if quote.published_at else ""
+
+    attributed = 0
+    for item in gold:
+        hits = [q for q in quotes if minute(q) == item["published_at"] and contains(q.text, item["quote"])]
+        attributed += any(names_match(q.speaker, item) for q in hits)
+    assert attributed / len(gold) >= 0.95, f"found and attributed {attributed}/{len(gold)}"
+
+    minutes = {item["published_at"] for item in gold}
+    checked = [q for q in quotes if q.direct and minute(q) in minutes and len(q.text.split()) >= 4]
+    right = [
+        q for q in checked
+        if any(minute(q) == g["published_at"] and contains(q.text, g["quote"]) and names_match(q.speaker, g) for g in gold)
+    ]
+    assert len(right) / len(checked) >= 0.97, f"precision {len(right)}/{len(checked)}"
