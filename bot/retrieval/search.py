@@ -31,7 +31,8 @@ SUMMARY_FACTOR = 0.85
 # "How many/how much" wants a figure: a text with no number at all is a weaker answer.
 NO_FIGURE_FACTOR = 0.7
 AMOUNT_QUESTION = re.compile(r"\bhow (much|many)\b", re.IGNORECASE)
-FIGURE = re.compile(r"\d|\b(hundreds?|thousands?|millions?|billions?|dozens?)\b", re.IGNORECASE)
+DIGIT = re.compile(r"\d")
+FIGURE_WORD = re.compile(r"\b(?:hundreds?|thousands?|millions?|billions?|dozens?)\b", re.IGNORECASE)
 AT_WINDOW = 10  # minutes either side of "at 9am" still count as that time
 AROUND_WINDOW = 45
 
@@ -79,8 +80,10 @@ class Searcher:
         self.has_money = np.zeros(index.size, dtype=bool)
         for i, document in enumerate(documents):
             text = document.plain_text
-            self.has_figure[i] = FIGURE.search(text) is not None
-            self.has_money[i] = MONEY.search(text) is not None
+            # A digit first: one quick scan settles most documents.
+            digit = DIGIT.search(text) is not None
+            self.has_figure[i] = digit or FIGURE_WORD.search(text) is not None
+            self.has_money[i] = digit and MONEY.search(text) is not None
         self.is_summary = np.array([d.kind != DocumentKind.ENTRY for d in documents], dtype=bool)
         self._passage_cache: dict[int, tuple[list[str], list[frozenset[str]]]] = {}
         self.check = AnswerCheck(index, self._passages)
