@@ -72,6 +72,11 @@ class AnswerCheck:
                 if same & (passages[i] | (passages[i - 1] if i else frozenset()))
                 or (head in MONEY_TERMS and MONEY.search(texts[i]))
             ]
+        if want.kind is AnswerKind.DATE and want.past:
+            # "When did Eastwood become SDLP leader?": the date must be that of what was done,
+            # in a sentence that says it ("became", "becoming"), not any date near the names.
+            done = {item.term for item in own if item.term in focus and self.index.related.is_only_verb(item.typed)}
+            candidates = [i for i in candidates if all(_holds_any(alternatives[t], passages[i]) for t in done)]
         # "How much did Nord Stream 2 cost?": the figure must be about the question's subject,
         # named in its sentence, the one before or the title, not a sum in an entry that merely
         # shares the question's other words. Names come in runs ("Nord Stream", "RSPCA ...

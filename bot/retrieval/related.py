@@ -46,6 +46,13 @@ class RelatedWords:
         coverage never uses is then no misspelling of one it does ("reserve", not "deserve")."""
         return self.wordnet is not None and word.isalpha() and bool(self._usual(word))
 
+    def is_only_verb(self, word: str) -> bool:
+        """A word WordNet knows only as a verb ("become", "resigned"): what was done."""
+        if self.wordnet is None or not word.isalpha():
+            return False
+        kinds = {sense.synset[0] for sense in self.wordnet.senses(word, SENSES)}
+        return kinds == {"v"}
+
     def of_pair(self, first: str, second: str) -> frozenset[str]:
         """Words of the same meaning as two words taken together, as WordNet lists a phrase
         ("prime minister") or writes it as one word ("straight away": "straightaway")."""

@@ -18,6 +18,10 @@ PAGE = """URL: https://www.bbc.co.uk/news/live/uk-1
 
     Germany has halted the certification of the Nord Stream 2 pipeline, Chancellor Olaf Scholz said.
 
+  4. Coffin row
+
+    The DUP criticised SDLP leader Colum Eastwood, who carried the coffin of a friend at a funeral in 2012.
+
   1. Truss resigns
 
     Liz Truss resigned after 45 days in office, the shortest time of any prime minister.
@@ -42,3 +46,8 @@ def test_a_sum_about_something_else_is_no_answer_to_what_it_cost(answerer: Answe
 def test_a_surname_names_the_person_asked_about_in_full(answerer: Answerer) -> None:
     answer = answerer.answer("how long was liz truss in office")
     assert answer.citations and answer.citations[0].title == "Truss resigns"
+
+
+def test_a_date_near_the_names_is_no_answer_to_when_something_was_done(answerer: Answerer) -> None:
+    # 2012 is the funeral's year, not the year he became leader.
+    assert answerer.answer("when did colum eastwood become sdlp leader").abstained
