@@ -56,10 +56,6 @@ def not_a_person(name: str) -> bool:
         return False
     if is_place(name):
         return True
-    wordnet = _wordnet()
-    if wordnet is None:
-        return False
     # "Nord Stream", "Emergency Services": an ordinary noun at the end, and no first name
     # before it. A surname that is also a noun ("Sturgeon") follows a first name.
-    last = wordnet.noun_classes(words[-1])
-    return bool(last) and PERSON not in last[:2]
+    return is_ordinary_word(words[-1])

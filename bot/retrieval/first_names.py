@@ -1,7 +1,7 @@
 """Which words are first names: gender-guesser's list of about 48,000, from many countries.
 
-"Liz Truss" is one person whom copy may call "Truss"; "Nord Stream" is no first name and a
-surname. Optional: without the package every word is simply not known as a first name (said
+"Liz Truss" is one person whom copy may call "Truss"; "Nord" is no first name, so "Nord
+Stream" is no person called Stream. Optional: without the package every word is simply not known as a first name (said
 once in the log).
 """
 
