@@ -44,8 +44,9 @@ HEADLINE_CONTEXT = 3  # paragraphs read for who a headline's words are
 def _headline_attribution(title: str, context: SpeakerContext) -> tuple[QuotedSpeaker, str] | None:
     """ "Appetite for a second indyref will never have been higher - Dugdale", "China not
     adversary, but poses challenge - Nato chief": a headline giving someone's words without
-    quote marks, with who said them after a dash (or before a colon). Only someone the entry
-    itself names counts: "Background: NHS wait times" is nobody's."""
+    quote marks, with who said them after a dash (or before a colon). They must be someone the
+    entry names or, failing that, a name rather than a word: "Background: NHS wait times" is
+    nobody's."""
     match = HEADLINE_ATTRIBUTED.match(title) or HEADLINE_SPEAKER_FIRST.match(title)
     if match is None:
         return None
