@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
+import bot.answerer_cache
 from bot.answerer_cache import AnswererCache
 from bot.answers import EMPTY_QUESTION, NO_COVERAGE, Answerer
 from bot.loader.page_text import parse_page
@@ -308,6 +310,45 @@ def test_the_library_picks_up_new_coverage(engine: Engine, seed_page: Path, tmp_
     second = answerers.answerer()
     assert second is not first
     assert second.latest(1).citations[0].title == "Tories no longer have a mandate to govern - Starmer"
+
+
+def test_a_question_asked_while_the_index_is_rebuilt_is_answered_from_the_previous_one(
+    engine: Engine, seed_page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answerers = AnswererCache(engine, check_every=0)
+    load_paths(engine, [seed_page])
+    previous = answerers.answerer()
+    building, release = threading.Event(), threading.Event()
+    real_build = bot.answerer_cache.build_answerer
+
+    def slow_build(engine: Engine) -> Answerer:
+        building.set()
+        release.wait(10)
+        return real_build(engine)
+
+    monkeypatch.setattr(bot.answerer_cache, "build_answerer", slow_build)
+    newer = tmp_path / "newer.txt"
+    newer.write_text(
+        "URL: https://www.bbc.co.uk/news/live/world-test-46\n\n"
+        "  1. Harbour pilots strike in Rotterdampublished at 10:00 Greenwich Mean Time 3 March 2022\n\n"
+        "    Harbour pilots stopped guiding ships into Rotterdam this morning.\n",
+        encoding="utf-8",
+    )
+    load_paths(engine, [newer])
+    rebuilding = threading.Thread(target=answerers.answerer)
+    rebuilding.start()
+    try:
+        assert building.wait(10)
+        # Meanwhile: at once, from the whole previous index, with nothing of the new page.
+        during = answerers.answerer()
+        assert during is previous
+        answer = during.answer("What did Peskov say about the summit?")
+        assert answer.citations[0].title == "Kremlin says no concrete plans in place for summit"
+        assert during.answer("harbour pilots Rotterdam").abstained
+    finally:
+        release.set()
+        rebuilding.join(10)
+    assert answerers.answerer().answer("harbour pilots Rotterdam").citations[0].title == "Harbour pilots strike in Rotterdam"
 
 
 def test_an_answer_quotes_the_full_sentence_after_an_excerpt_is_loaded(everything_answerer: Answerer) -> None:

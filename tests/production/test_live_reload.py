@@ -36,6 +36,7 @@ from tests.support.fake_bot_api import FakeBotApi
 
 NEW_ENTRY_TITLE = "Lighthouse keepers strike over pay in Oslo"
 CHANGED_ENTRY_TITLE = "Volcanic ash grounds flights across Iceland"
+FERRY_TITLE = "Ferry crews walk out over pay on the Clyde"
 
 
 def page(address: str, title: str, body: str, minute: int = 0) -> str:
@@ -177,7 +178,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BotProcess,
     bot = None
     try:
         bot = start_bot(api, work / "run", knowledge_dir=knowledge, RELOAD_INTERVAL_SECONDS="1",
-                        ADMIN_USER_IDS=f"{ADMIN},1", QUESTIONS_PER_MINUTE="60")
+                        UNLOAD_AFTER_SECONDS="0", ADMIN_USER_IDS=f"{ADMIN},1", QUESTIONS_PER_MINUTE="60")
         bot.wait_ready()
         yield bot, knowledge
     finally:
@@ -227,6 +228,34 @@ def test_the_bot_answers_from_a_file_changed_after_it_started(live: tuple[BotPro
     # The page's other entries are still there.
     (peskov,) = bot.converse(new_chat(), PESKOV)
     assert PESKOV_TITLE in visible(peskov["text"])
+
+
+def test_an_entry_edited_and_then_removed_while_the_bot_runs_is_updated_and_then_gone(
+    live: tuple[BotProcess, Path],
+) -> None:
+    bot, knowledge = live
+    ferry = knowledge / "ferry.txt"
+    address = "https://www.bbc.co.uk/news/live/world-test-45"
+    ferry.write_text(page(address, FERRY_TITLE, "Ferry crews walked out in the morning over a pay offer."), encoding="utf-8")
+    answered_with(bot, "ferry crews pay", FERRY_TITLE)
+
+    # The newsroom corrects the entry: the same entry, new words.
+    ferry.write_text(page(address, FERRY_TITLE, "Ferry crews returned to work after accepting a new pay offer."),
+                     encoding="utf-8")
+    bump_mtime(ferry)
+    deadline = time.monotonic() + 60
+    while "returned to work" not in visible(answered_with(bot, "ferry crews pay", FERRY_TITLE)["text"]):
+        assert time.monotonic() < deadline, "the corrected entry never reached the answers"
+        time.sleep(1)
+
+    ferry.unlink()
+    chat = new_chat()
+    while True:
+        (reply,) = bot.converse(chat, "ferry crews pay")
+        if FERRY_TITLE not in visible(reply["text"]):
+            break
+        assert time.monotonic() < deadline + 60, "the removed entry is still cited"
+        time.sleep(1)
 
 
 def test_reload_from_someone_else_is_refused(live: tuple[BotProcess, Path]) -> None:
