@@ -9,20 +9,19 @@ in the log).
 """
 
 import logging
-from functools import cache, lru_cache
+from functools import lru_cache
 
-from bot.config import get_settings
 from bot.retrieval.first_names import first_names, is_first_name
-from bot.retrieval.wordnet import WordNet, open_wordnet
+from bot.retrieval.related import configured
+from bot.retrieval.wordnet import WordNet
 
 log = logging.getLogger(__name__)
 
 LOCATION, PERSON = 15, 18  # WordNet's lexicographer files noun.location and noun.person
 
 
-@cache
 def _wordnet() -> WordNet | None:
-    return open_wordnet(str(get_settings().wordnet_dir))
+    return configured().wordnet  # the process's one WordNet, as retrieval reads it
 
 
 def load_resources() -> None:
