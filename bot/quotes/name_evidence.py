@@ -8,14 +8,11 @@ before. Both resources are optional: without one, its evidence is simply missing
 in the log).
 """
 
-import logging
 from functools import lru_cache
 
 from bot.retrieval.first_names import first_names, is_first_name
 from bot.retrieval.related import configured
 from bot.retrieval.wordnet import WordNet
-
-log = logging.getLogger(__name__)
 
 LOCATION, PERSON = 15, 18  # WordNet's lexicographer files noun.location and noun.person
 
