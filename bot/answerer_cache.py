@@ -1,4 +1,6 @@
-"""The answerer over the current database content, rebuilt only when that content changes."""
+"""The answerer over the current database content: built in full at start-up, then extended with
+what changed (bot.changes_read), and built in full again only once the additions outgrow a share
+of the main index."""
 
 import logging
 import threading
@@ -8,57 +10,93 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers import Answerer
+from bot.changes import published_version
+from bot.changes_read import Changes, read_changes
 from bot.memory import release_free_memory, settle_after_build
 from bot.quotes.lookup import QuoteBook
-from bot.quotes.query import read_quotes
-from bot.retrieval.documents import content_version, read_documents
+from bot.quotes.query import quotes_in
+from bot.retrieval.documents import content_version, documents_in
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.search import Searcher
+from bot.transactions import reading
 
 log = logging.getLogger(__name__)
 
+# Documents added beside the main index before it is built in full again: a share of it, so
+# that full builds stay rare however large the coverage, and at least this many.
+FOLD_SHARE = 0.1
+FOLD_MIN = 2_000
+
 
 def build_answerer(engine: Engine) -> Answerer:
-    answerer = Answerer(Searcher(SearchIndex(read_documents(engine))), QuoteBook(read_quotes(engine)))
+    return built_answerer(engine)[0]
+
+
+def built_answerer(engine: Engine) -> tuple[Answerer, int]:
+    """An answerer over everything, and the content version it holds."""
+    with reading(engine) as connection:
+        version = published_version(connection)
+        documents = documents_in(connection)
+        quotes = quotes_in(connection)
+    answerer = Answerer(Searcher(SearchIndex(documents)), QuoteBook(quotes))
     # This process keeps the answerer until the data changes: its objects are long-lived, and
     # the collector should stop walking them (bot.memory).
     settle_after_build()
-    return answerer
+    return answerer, version
+
+
+def extended_answerer(answerer: Answerer, changes: Changes) -> Answerer:
+    """`answerer` with `changes` applied; it stays as it was for the answers still using it."""
+    gone = [doc for ref in changes.replaced if (doc := answerer.position(ref)) is not None]
+    index = answerer.searcher.index.extended(changes.documents, gone)
+    searcher = answerer.searcher.extended(index)
+    quotes = answerer.quotes.extended(changes.quotes, changes.stale_quote_entries, changes.changed_speakers)
+    return answerer.extended(searcher, quotes, changes.removed)
+
+
+def outgrown(answerer: Answerer) -> bool:
+    index = answerer.searcher.index
+    return index.added > max(FOLD_MIN, FOLD_SHARE * index.main.size)
 
 
 class AnswererCache:
-    """Keeps one index per process and swaps in a new one when any loader changes the data.
+    """Keeps one index per process and brings it up to date when any loader changes the data.
 
-    Checking costs one tiny query, at most every `check_every` seconds. While one thread checks
-    or rebuilds, every other answers from the index there is instead of waiting for it.
+    Checking costs one tiny query, at most every `check_every` seconds, and runs in a thread of
+    its own with whatever update it finds: a question never waits for it, but is answered from
+    the index there is. Only the very first build, with nothing to answer from yet, is waited for.
     """
 
-    def __init__(self, engine: Engine, check_every: float = 5.0):
+    def __init__(self, engine: Engine, check_every: float = 1.0):
         self.engine = engine
         self.check_every = check_every
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held by whoever checks or updates
         self._answerer: Answerer | None = None
         self._version = -1
         self._checked_at = float("-inf")
 
     def answerer(self) -> Answerer:
-        now = time.monotonic()
         current = self._answerer
-        if current is not None and now - self._checked_at < self.check_every:
-            return current
         if current is None:
-            self._lock.acquire()
-        elif not self._lock.acquire(blocking=False):
-            # Another thread is checking or rebuilding: answer from the index there is.
-            return current
+            return self.refresh()
+        if time.monotonic() - self._checked_at >= self.check_every and self._lock.acquire(blocking=False):
+            threading.Thread(target=self._check_in_background, name="index update", daemon=True).start()
+        return current
+
+    def refresh(self) -> Answerer:
+        """Check the database now, bring the index up to date, and return it (waits for both)."""
+        with self._lock:
+            return self._checked()
+
+    def _check_in_background(self) -> None:
         try:
-            return self._checked(now)
+            self._checked()
+        except Exception:  # the next check tries again; answers go on from the index there is
+            log.exception("the index could not be updated; answering from the last one")
         finally:
             self._lock.release()
 
-    def _checked(self, now: float) -> Answerer:
-        if self._answerer is not None and now - self._checked_at < self.check_every:
-            return self._answerer
+    def _checked(self) -> Answerer:
         try:
             version = content_version(self.engine)
         except SQLAlchemyError:
@@ -69,24 +107,31 @@ class AnswererCache:
             self._checked_at = time.monotonic()
             return self._answerer
         if self._answerer is None or version != self._version:
-            started = time.perf_counter()
-            self._answerer = build_answerer(self.engine)
-            self._version = version
+            self._update(version)
+        self._checked_at = time.monotonic()
+        assert self._answerer is not None
+        return self._answerer
+
+    def _update(self, version: int) -> None:
+        started = time.perf_counter()
+        current = self._answerer
+        # A version below the one held: the database was replaced, not changed.
+        if current is None or version < self._version or outgrown(current):
+            self._answerer, self._version = built_answerer(self.engine)
             release_free_memory()  # the replaced index; the new one settled when it was built
             log.info(
                 "index built: %d documents, version %d, %.2fs",
-                len(self._answerer.documents), version, time.perf_counter() - started,
+                len(self._answerer.documents), self._version, time.perf_counter() - started,
             )
-        self._checked_at = time.monotonic()
-        return self._answerer
+            return
+        changes = read_changes(self.engine, self._version)
+        self._answerer, self._version = extended_answerer(current, changes), changes.version
+        log.info(
+            "index updated to version %d: %d documents in, %d out, %.3fs",
+            changes.version, len(changes.documents), len(changes.replaced), time.perf_counter() - started,
+        )
 
     @property
     def version(self) -> int:
         """The content version the current index was built from."""
         return self._version
-
-    def refresh(self) -> None:
-        """Check the database now instead of waiting for the next interval (and wait for it)."""
-        with self._lock:
-            self._checked_at = float("-inf")
-            self._checked(time.monotonic())

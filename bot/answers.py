@@ -94,7 +94,26 @@ class Answerer:
         self._by_ref = {_ref(doc): i for i, doc in enumerate(self.documents)}
         self.authors = Authors(self.documents)
         # Entries are numbered as they are loaded: the highest number this index holds.
-        self.newest_entry_id = max((d.row_id for d in self.documents if d.kind == DocumentKind.ENTRY), default=0)
+        self.newest_entry_id = _newest_entry_id(self.documents)
+
+    def position(self, ref: str) -> int | None:
+        """Where the index holds the document with this id, if it does."""
+        return self._by_ref.get(ref)
+
+    def extended(self, searcher: Searcher, quotes: QuoteBook, gone: set[str]) -> "Answerer":
+        """An answerer over `searcher`, which extends this one's (Searcher.extended): the
+        documents it added replace those of the same ids, and those in `gone` are no more."""
+        first = self.searcher.index.size
+        added = searcher.documents[first:]
+        answerer = Answerer.__new__(Answerer)
+        answerer.searcher, answerer.quotes, answerer.documents = searcher, quotes, searcher.documents
+        answerer._by_ref = dict(self._by_ref)
+        for ref in gone:
+            answerer._by_ref.pop(ref, None)
+        answerer._by_ref.update((_ref(doc), first + i) for i, doc in enumerate(added))
+        answerer.authors = self.authors.extended(added, first, searcher.index.dead)
+        answerer.newest_entry_id = max(self.newest_entry_id, _newest_entry_id(added))
+        return answerer
 
     def stats(self) -> Stats:
         entries = [self.documents[d] for d in self.searcher.newest]
@@ -348,6 +367,10 @@ class Answerer:
 
 def _speaker_line(quote: QuoteRecord) -> str:
     return f"{quote.speaker} ({quote.speaker_role})" if quote.speaker_role else quote.speaker
+
+
+def _newest_entry_id(documents: list[Document]) -> int:
+    return max((d.row_id for d in documents if d.kind == DocumentKind.ENTRY), default=0)
 
 
 def _ref(document: Document) -> str:

@@ -43,8 +43,9 @@ class Settings(BaseSettings):
     # page of its coverage still shows them); a file moved within the folder keeps them.
     unload_after_seconds: float = Field(default=600.0, ge=0)
     # How often a running process asks the database whether its content changed (one tiny
-    # query): what another process loaded reaches answers within about this long.
-    index_check_seconds: float = Field(default=5.0, gt=0)
+    # query, beside the answers): what another process loaded reaches answers within about this
+    # long, plus the time to read and index what changed.
+    index_check_seconds: float = Field(default=1.0, gt=0)
 
     # A reply Telegram cannot take (an outage) is kept, also across restarts, and sent this long.
     keep_unsent_seconds: float = Field(default=3600.0, gt=0)

@@ -58,3 +58,12 @@ class LoadStatus(StrEnum):
     UNCHANGED = "unchanged"
     FAILED = "failed"  # the file cannot be loaded as it is: tried again once it changes
     RETRY_LATER = "retry_later"  # the database refused it; the file is fine: tried again soon
+
+
+class RemovalKind(StrEnum):
+    """What a recorded removal took away (bot.changes): an entry, a summary point (either
+    kind), or the quotes of an entry, which are replaced as a whole when its page is reloaded."""
+
+    ENTRY = "entry"
+    SUMMARY = "summary"
+    QUOTES = "quotes"

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, DateTime, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, DateTime, Integer, Table, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -51,6 +51,8 @@ class Entry(SQLModel, table=True):
     # Clean body paragraphs joined by blank lines.
     body: str = Field(default="", sa_column=Column(Text, nullable=False))
     address: str | None = Field(default=None, max_length=2048)
+    # The content version that last wrote this row (bot.changes): readers fetch only what is newer.
+    seq: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0", index=True))
 
 
 class EntryPage(SQLModel, table=True):
@@ -76,13 +78,25 @@ class SummaryPoint(SQLModel, table=True):
     kind: str = Field(default="summary", max_length=16)
     text: str = Field(sa_column=Column(Text, nullable=False))
     address: str | None = Field(default=None, max_length=2048)
+    # The content version that last wrote this row (bot.changes): readers fetch only what is newer.
+    seq: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0", index=True))
 
 
 class ContentVersion(SQLModel, table=True):
-    """Bumped by every load that changes something, so every process knows to rebuild its index."""
+    """Bumped by every load that changes something; rows it writes carry the new number in `seq`,
+    so a process holding an older version reads only what changed since."""
 
     id: int = Field(default=1, primary_key=True)
     version: int = 0
+
+
+class Removal(SQLModel, table=True):
+    """An entry or summary point that left the coverage, and the content version that took it out."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # "entry" or "summary"
+    row_id: int
+    seq: int = Field(index=True)
 
 
 class Speaker(SQLModel, table=True):
@@ -94,6 +108,8 @@ class Speaker(SQLModel, table=True):
     role: str | None = Field(default=None, max_length=256)
     # Other names the coverage uses ("Peskov"), separated by "|".
     aliases: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    # The content version that last wrote this row (bot.changes): readers fetch only what is newer.
+    seq: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0", index=True))
 
 
 class Quote(SQLModel, table=True):
@@ -103,6 +119,8 @@ class Quote(SQLModel, table=True):
     position: int
     text: str = Field(sa_column=Column(Text, nullable=False))
     direct: bool = True
+    # The content version that last wrote this row (bot.changes): readers fetch only what is newer.
+    seq: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0", index=True))
 
 
 class OutgoingMessage(SQLModel, table=True):

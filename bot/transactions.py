@@ -21,3 +21,14 @@ def writing(engine: Engine) -> Iterator[Connection]:
             if connection.dialect.name == "postgresql":
                 connection.execute(text(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})"))
             yield connection
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A transaction that only reads and sees one state of the database throughout, however
+    many writers commit meanwhile (SQLite's WAL snapshot; PostgreSQL's REPEATABLE READ)."""
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin():
+            yield connection

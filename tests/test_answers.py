@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 import bot.answerer_cache
 from bot.answerer_cache import AnswererCache
 from bot.answers import EMPTY_QUESTION, NO_COVERAGE, Answerer
+from bot.changes_read import Changes
 from bot.loader.page_text import parse_page
 from bot.loader.run import load_paths
 from bot.render_text import citation_json
@@ -295,10 +296,10 @@ def test_the_library_picks_up_new_coverage(engine: Engine, seed_page: Path, tmp_
     answerers = AnswererCache(engine, check_every=0)
     assert answerers.answerer().answer("Kremlin").abstained
     load_paths(engine, [seed_page])
-    first = answerers.answerer()
+    first = answerers.refresh()
     assert not first.answer("Kremlin").abstained
     load_paths(engine, [seed_page])
-    assert answerers.answerer() is first  # nothing changed: the same index is kept
+    assert answerers.refresh() is first  # nothing changed: the same index is kept
     newer = tmp_path / "newer.txt"
     newer.write_text(
         "URL: https://feeds.bbci.co.uk/news/live/uk-politics-63309400?page=5\n\n"
@@ -307,26 +308,26 @@ def test_the_library_picks_up_new_coverage(engine: Engine, seed_page: Path, tmp_
         encoding="utf-8",
     )
     load_paths(engine, [newer])
-    second = answerers.answerer()
+    second = answerers.refresh()
     assert second is not first
     assert second.latest(1).citations[0].title == "Tories no longer have a mandate to govern - Starmer"
 
 
-def test_a_question_asked_while_the_index_is_rebuilt_is_answered_from_the_previous_one(
+def test_a_question_asked_while_the_index_is_updated_is_answered_from_the_previous_one(
     engine: Engine, seed_page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     answerers = AnswererCache(engine, check_every=0)
     load_paths(engine, [seed_page])
-    previous = answerers.answerer()
+    previous = answerers.refresh()
     building, release = threading.Event(), threading.Event()
-    real_build = bot.answerer_cache.build_answerer
+    real_extend = bot.answerer_cache.extended_answerer
 
-    def slow_build(engine: Engine) -> Answerer:
+    def slow_extend(answerer: Answerer, changes: Changes) -> Answerer:
         building.set()
         release.wait(10)
-        return real_build(engine)
+        return real_extend(answerer, changes)
 
-    monkeypatch.setattr(bot.answerer_cache, "build_answerer", slow_build)
+    monkeypatch.setattr(bot.answerer_cache, "extended_answerer", slow_extend)
     newer = tmp_path / "newer.txt"
     newer.write_text(
         "URL: https://www.bbc.co.uk/news/live/world-test-46\n\n"
@@ -335,7 +336,7 @@ def test_a_question_asked_while_the_index_is_rebuilt_is_answered_from_the_previo
         encoding="utf-8",
     )
     load_paths(engine, [newer])
-    rebuilding = threading.Thread(target=answerers.answerer)
+    rebuilding = threading.Thread(target=answerers.answerer)  # its check starts an update beside it
     rebuilding.start()
     try:
         assert building.wait(10)
@@ -348,7 +349,7 @@ def test_a_question_asked_while_the_index_is_rebuilt_is_answered_from_the_previo
     finally:
         release.set()
         rebuilding.join(10)
-    assert answerers.answerer().answer("harbour pilots Rotterdam").citations[0].title == "Harbour pilots strike in Rotterdam"
+    assert answerers.refresh().answer("harbour pilots Rotterdam").citations[0].title == "Harbour pilots strike in Rotterdam"
 
 
 def test_an_answer_quotes_the_full_sentence_after_an_excerpt_is_loaded(everything_answerer: Answerer) -> None:

@@ -13,9 +13,10 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.changes import publish
 from bot.kinds import LoadStatus
 from bot.loader.prepare import PreparedPage, prepare
-from bot.loader.store import LoadCache, PageToStore, StoreResult, bump_content_version, known_hashes, store_pages
+from bot.loader.store import LoadCache, PageToStore, StoreResult, known_hashes, store_pages
 from bot.loader.unload import rename_source, renamed_from
 from bot.quotes.name_evidence import load_resources
 from bot.quotes.store import merge_surname_speakers
@@ -169,7 +170,8 @@ def load_paths(
             on_file(len(report.outcomes), len(report.outcomes), outcome)
     if report.count(LoadStatus.LOADED):
         with writing(engine) as connection:
-            merge_surname_speakers(connection)
+            if merge_surname_speakers(connection):
+                publish(connection)
     return report
 
 
@@ -264,7 +266,7 @@ def _store_batch(engine: Engine, batch: list[_Pending], cache: LoadCache) -> lis
                 cache.rollback()
                 outcomes = [_store_alone(connection, item, page, cache) for item, page in zip(batch, pages, strict=False)]
             if any(outcome.status == LoadStatus.LOADED for outcome in outcomes):
-                bump_content_version(connection)
+                publish(connection)
     except SQLAlchemyError as exc:
         cache.forget()  # nothing of this batch was kept
         reason = getattr(exc, "orig", None) or exc

@@ -12,11 +12,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 
+from bot.changes import pending_version, record_removals
 from bot.db import insert_for
+from bot.kinds import RemovalKind
 from bot.loader.fingerprints import fingerprint
 from bot.loader.page_text import ParsedPage
 from bot.loader.prepare import PreparedPage
-from bot.models import ContentVersion, Coverage, Entry, EntryPage, Page, Quote, SummaryPoint, table_of
+from bot.models import Coverage, Entry, EntryPage, Page, Quote, SummaryPoint, table_of
 from bot.quotes.store import SpeakerIds, store_quotes
 
 
@@ -73,9 +75,10 @@ def store_pages(connection: Connection, pages: list[PageToStore], cache: LoadCac
     """Upsert the rows of several pages inside the caller's transaction, a few statements in all."""
     coverage_ids = [_coverage_id(connection, page.prepared.parsed, page.source, cache) for page in pages]
     page_ids = _upsert_pages(connection, pages, coverage_ids)
+    seq = pending_version(connection)
 
     per_page_entries = [
-        _entry_rows(page.prepared, coverage_id, page_ids[page.source])
+        _entry_rows(page.prepared, coverage_id, page_ids[page.source], seq)
         for page, coverage_id in zip(pages, coverage_ids, strict=False)
     ]
     # Sorted: loaders storing overlapping pages take their row locks in the same order.
@@ -91,7 +94,7 @@ def store_pages(connection: Connection, pages: list[PageToStore], cache: LoadCac
     replaced: list[int] = []
     for page, coverage_id, rows in zip(pages, coverage_ids, per_page_entries, strict=False):
         page_id = page_ids[page.source]
-        point_rows = _point_rows(page.prepared.parsed, coverage_id, page_id)
+        point_rows = _point_rows(page.prepared.parsed, coverage_id, page_id, seq)
         unseen = [row for row in point_rows if (coverage_id, row["fingerprint"]) not in cache.points]
         new_points = _insert_points(connection, sorted(unseen, key=lambda r: r["fingerprint"]))
         cache.points.update((coverage_id, row["fingerprint"]) for row in point_rows)
@@ -108,7 +111,7 @@ def store_pages(connection: Connection, pages: list[PageToStore], cache: LoadCac
         for key, entry_quotes in zip(page.prepared.fingerprints, page.prepared.quotes, strict=False):
             quote_entry_ids.append(entry_ids[(coverage_id, key)])
             quotes.append(entry_quotes)
-    store_quotes(connection, quote_entry_ids, quotes, cache.speakers, replace_for=replaced)
+    store_quotes(connection, quote_entry_ids, quotes, cache.speakers, replace_for=replaced, seq=seq)
     return results
 
 
@@ -132,6 +135,8 @@ def _remove_stale(connection: Connection, page_id: int, shown: list[int], point_
     unlink_entries(connection, page_id, shown)
     table = table_of(SummaryPoint)
     keep = [row["fingerprint"] for row in point_rows]
+    stale = select(table.c.id).where(table.c.page_id == page_id, table.c.fingerprint.not_in(keep))
+    record_removals(connection, RemovalKind.SUMMARY, connection.execute(stale).scalars().all())
     connection.execute(delete(table).where(table.c.page_id == page_id, table.c.fingerprint.not_in(keep)))
 
 
@@ -160,6 +165,7 @@ def unlink_entries(connection: Connection, page_id: int, shown: list[int]) -> in
         if gone:
             connection.execute(delete(table_of(Quote)).where(col(Quote.entry_id).in_(gone)))
             connection.execute(delete(table_of(Entry)).where(col(Entry.id).in_(gone)))
+            record_removals(connection, RemovalKind.ENTRY, gone)
             removed += len(gone)
         # An entry this page stored and another page still shows is that page's from now on.
         for entry_id, other in elsewhere.items():
@@ -170,6 +176,7 @@ def unlink_entries(connection: Connection, page_id: int, shown: list[int]) -> in
                     page_id=other,
                     page_number=select(col(Page.page_number)).where(col(Page.id) == other).scalar_subquery(),
                     address=select(col(Page.address)).where(col(Page.id) == other).scalar_subquery(),
+                    seq=pending_version(connection),
                 )
             )
     return removed
@@ -182,14 +189,6 @@ def _link(connection: Connection, pairs: list[tuple[int, int]]) -> None:
             index_elements=["entry_id", "page_id"]
         )
         connection.execute(statement, [{"entry_id": e, "page_id": p} for e, p in pairs])
-
-
-def bump_content_version(connection: Connection) -> None:
-    table = table_of(ContentVersion)
-    connection.execute(
-        insert_for(connection, table).values(id=1, version=0).on_conflict_do_nothing(index_elements=["id"])
-    )
-    connection.execute(update(table).where(table.c.id == 1).values(version=table.c.version + 1))
 
 
 def known_hashes(connection: Connection, sources: list[str]) -> dict[str, str]:
@@ -221,7 +220,7 @@ def _coverage_id(connection: Connection, parsed: ParsedPage, source: str, cache:
     return cache.coverages[key]
 
 
-def _entry_rows(prepared: PreparedPage, coverage_id: int, page_id: int) -> list[dict]:
+def _entry_rows(prepared: PreparedPage, coverage_id: int, page_id: int, seq: int) -> list[dict]:
     parsed = prepared.parsed
     rows: dict[str, dict] = {}
     for entry, key in zip(parsed.entries, prepared.fingerprints, strict=False):
@@ -241,12 +240,13 @@ def _entry_rows(prepared: PreparedPage, coverage_id: int, page_id: int) -> list[
                 "author_role": entry.author_role,
                 "body": "\n\n".join(entry.paragraphs),
                 "address": parsed.address,
+                "seq": seq,
             },
         )
     return list(rows.values())
 
 
-def _point_rows(parsed: ParsedPage, coverage_id: int, page_id: int) -> list[dict]:
+def _point_rows(parsed: ParsedPage, coverage_id: int, page_id: int, seq: int) -> list[dict]:
     rows: dict[str, dict] = {}
     for position, text in enumerate(parsed.summary, start=1):
         key = fingerprint(text)
@@ -260,6 +260,7 @@ def _point_rows(parsed: ParsedPage, coverage_id: int, page_id: int) -> list[dict
                 "kind": parsed.summary_kind,
                 "text": text,
                 "address": parsed.address,
+                "seq": seq,
             },
         )
     return list(rows.values())
@@ -292,9 +293,13 @@ def _entry_upsert(dialect: str):
     table = table_of(Entry)
     statement = _insert(dialect, table)
     wins = or_(table.c.page_id == statement.excluded.page_id, func.length(statement.excluded.body) > func.length(table.c.body))
+    # Restamped only when what readers see of it changes: a page saved again with one new entry
+    # leaves the others as they were.
+    changed = or_(*(table.c[column].is_distinct_from(statement.excluded[column]) for column in ENTRY_UPDATES))
+    updates = {column: case((wins, statement.excluded[column]), else_=table.c[column]) for column in ENTRY_UPDATES}
     return statement.on_conflict_do_update(
         index_elements=["coverage_id", "fingerprint"],
-        set_={column: case((wins, statement.excluded[column]), else_=table.c[column]) for column in ENTRY_UPDATES},
+        set_={**updates, "seq": case((wins & changed, statement.excluded.seq), else_=table.c.seq)},
     ).returning(table.c.coverage_id, table.c.fingerprint, table.c.id)
 
 

@@ -9,7 +9,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
-from bot.loader.store import bump_content_version, unlink_entries
+from bot.changes import publish
+from bot.loader.store import unlink_entries
 from bot.models import Page, SummaryPoint, table_of
 from bot.transactions import writing
 
@@ -42,7 +43,7 @@ def unload_sources(engine: Engine, sources: list[str]) -> Unloaded:
             connection.execute(delete(table_of(Page)).where(col(Page.id) == page_id))
             done.pages += 1
         if done.pages:
-            bump_content_version(connection)
+            publish(connection)
     return done
 
 

@@ -34,18 +34,51 @@ class SpeakerMatch:
 
 
 class QuoteBook:
-    def __init__(self, quotes: list[QuoteRecord]):
-        self.quotes = quotes
-        self._by_speaker: dict[str, list[QuoteRecord]] = defaultdict(list)
-        names: dict[str, str] = {}  # a form of a name -> the speaker's canonical name
+    def __init__(self, quotes: list[QuoteRecord], texts: list[str] | None = None):
+        self.quotes: list[QuoteRecord] = []
+        self._texts: list[str] = []
+        self._by_speaker: dict[str, list[QuoteRecord]] = {}
+        self._names: dict[str, str] = {}  # a form of a name -> the speaker's canonical name
+        self._ids: set[int] = set()
+        self._entries: set[int] = set()
+        self._speakers: set[int] = set()
+        self._add(quotes, texts)
+
+    def _add(self, quotes: list[QuoteRecord], texts: list[str] | None) -> None:
+        self.quotes = self.quotes + quotes
+        self._texts = self._texts + (texts if texts is not None else [utils.default_process(q.text) for q in quotes])
+        grown: dict[str, list[QuoteRecord]] = defaultdict(list)
         for quote in quotes:
-            self._by_speaker[quote.speaker].append(quote)
-            names[quote.speaker] = quote.speaker
+            grown[quote.speaker].append(quote)
+            self._names[quote.speaker] = quote.speaker
             for alias in quote.aliases:
-                names.setdefault(alias, quote.speaker)
-        self._names = names
-        self._name_forms = list(names)
-        self._texts = [utils.default_process(q.text) for q in quotes]
+                self._names.setdefault(alias, quote.speaker)
+        for name, said in grown.items():
+            # A new list: the one it replaces stays as it was for the book that holds it.
+            self._by_speaker[name] = self._by_speaker.get(name, []) + said
+        self._name_forms = list(self._names)
+        self._ids.update(q.quote_id for q in quotes)
+        self._entries.update(q.entry_id for q in quotes)
+        self._speakers.update(q.speaker_id for q in quotes)
+
+    def extended(self, fresh: list[QuoteRecord], stale_entries: set[int], stale_speakers: set[int]) -> "QuoteBook":
+        """This book with `fresh` quotes in, and out the quotes they replace: those of entries in
+        `stale_entries` (their quotes were rewritten or removed) and of speakers in `stale_speakers`.
+        Quotes only added (new entries) cost what they add; one taken out costs a pass over all."""
+        fresh_ids = {quote.quote_id for quote in fresh}
+        if stale_entries & self._entries or stale_speakers & self._speakers or fresh_ids & self._ids:
+            kept = [
+                (quote, text) for quote, text in zip(self.quotes, self._texts, strict=True)
+                if quote.entry_id not in stale_entries and quote.speaker_id not in stale_speakers
+                and quote.quote_id not in fresh_ids
+            ]
+            return QuoteBook([q for q, _ in kept] + fresh, [t for _, t in kept] + [utils.default_process(q.text) for q in fresh])
+        book = QuoteBook([])
+        book.quotes, book._texts = self.quotes, self._texts
+        book._by_speaker, book._names = dict(self._by_speaker), dict(self._names)
+        book._ids, book._entries, book._speakers = set(self._ids), set(self._entries), set(self._speakers)
+        book._add(fresh, None)
+        return book
 
     def speaker(self, typed: str) -> SpeakerMatch | None:
         """The speaker a user means: "peskov", "Dmitri Peskov", "Oleksandr Kubrakov", "the Kremlin"."""

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import cast
 
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine, Row
 from sqlmodel import col
 
 from bot.models import Entry, Quote, Speaker
@@ -16,6 +16,7 @@ from bot.times import as_utc
 class QuoteRecord:
     quote_id: int
     entry_id: int
+    speaker_id: int
     speaker: str
     speaker_kind: str
     speaker_role: str | None
@@ -29,22 +30,41 @@ class QuoteRecord:
 
 
 def read_quotes(engine: Engine) -> list[QuoteRecord]:
+    with engine.connect() as connection:
+        return quotes_in(connection)
+
+
+def quotes_in(connection: Connection, since: int | None = None) -> list[QuoteRecord]:
+    """Every quote (None), or those written after content version `since` and those of speakers
+    changed since (renamed, merged, given a role)."""
     statement = (
         select(
-            col(Quote.id), col(Quote.entry_id), col(Speaker.name), col(Speaker.kind), col(Speaker.role), col(Speaker.aliases), col(Quote.text),
+            col(Quote.id), col(Quote.entry_id), col(Quote.speaker_id), col(Speaker.name), col(Speaker.kind), col(Speaker.role), col(Speaker.aliases), col(Quote.text),
             col(Quote.direct), col(Entry.title), col(Entry.published_at), col(Entry.zone), col(Entry.address),
         )
         .join(Speaker, col(Speaker.id) == col(Quote.speaker_id))
         .join(Entry, col(Entry.id) == col(Quote.entry_id))
-        .order_by(col(Entry.coverage_id), col(Entry.page_number), col(Entry.position), col(Quote.position))
     )
-    with engine.connect() as connection:
-        rows = connection.execute(statement).all()
+    if since is None:
+        rows = connection.execute(
+            statement.order_by(col(Entry.coverage_id), col(Entry.page_number), col(Entry.position), col(Quote.position))
+        ).all()
+    else:
+        # Two indexed lookups: one condition over both tables would scan every quote.
+        changed = select(col(Speaker.id)).where(col(Speaker.seq) > since)
+        found: dict[int, Row] = {}
+        for condition in (col(Quote.seq) > since, col(Quote.speaker_id).in_(changed)):
+            found.update((cast(int, row[0]), row) for row in connection.execute(statement.where(condition)).all())
+        rows = [found[quote_id] for quote_id in sorted(found)]
     return [
         QuoteRecord(
-            quote_id=cast(int, row[0]), entry_id=row[1], speaker=row[2], speaker_kind=row[3], speaker_role=row[4],
-            aliases=tuple(a for a in row[5].split("|") if a), text=row[6], direct=row[7], entry_title=row[8],
-            published_at=as_utc(row[9]) if row[9] else None, zone=row[10], address=row[11],
+            quote_id=cast(int, row[0]), entry_id=row[1], speaker_id=row[2], speaker=row[3], speaker_kind=row[4],
+            speaker_role=row[5], aliases=tuple(a for a in row[6].split("|") if a), text=row[7], direct=row[8],
+            entry_title=row[9], published_at=as_utc(row[10]) if row[10] else None, zone=row[11], address=row[12],
         )
         for row in rows
     ]
+
+
+def speakers_changed(connection: Connection, since: int) -> set[int]:
+    return {cast(int, i) for i in connection.execute(select(col(Speaker.id)).where(col(Speaker.seq) > since)).scalars()}

@@ -7,8 +7,9 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import col
 
+from bot.changes import pending_version, record_removals
 from bot.db import insert_for
-from bot.kinds import SpeakerKind
+from bot.kinds import RemovalKind, SpeakerKind
 from bot.models import Entry, Quote, Speaker, table_of
 from bot.quotes.said import ExtractedQuote, QuotedSpeaker
 
@@ -30,7 +31,7 @@ class SpeakerIds:
     def rollback(self) -> None:
         self._ids = dict(self._saved)
 
-    def ids(self, connection: Connection, speakers: list[QuotedSpeaker]) -> dict[str, int]:
+    def ids(self, connection: Connection, speakers: list[QuotedSpeaker], seq: int) -> dict[str, int]:
         # Sorted: loaders that meet the same new speakers take their locks in the same order.
         missing = {s.name: s for s in sorted(speakers, key=lambda s: s.name) if s.name not in self._ids}
         if missing:
@@ -39,7 +40,7 @@ class SpeakerIds:
             connection.execute(
                 insert_for(connection, table).on_conflict_do_nothing(index_elements=["name"]),
                 [
-                    {"name": s.name, "kind": s.kind, "role": s.role, "aliases": _surname_alias(s)}
+                    {"name": s.name, "kind": s.kind, "role": s.role, "aliases": _surname_alias(s), "seq": seq}
                     for s in missing.values()
                 ],
             )
@@ -50,7 +51,7 @@ class SpeakerIds:
                 self._ids[row.name] = row.id
                 role = missing[row.name].role
                 if role and not row.role:
-                    connection.execute(update(table).where(table.c.id == row.id).values(role=role))
+                    connection.execute(update(table).where(table.c.id == row.id).values(role=role, seq=seq))
         return self._ids
 
 
@@ -60,6 +61,7 @@ def store_quotes(
     quotes: list[list[ExtractedQuote]],
     speakers: SpeakerIds,
     replace_for: list[int],
+    seq: int,
 ) -> int:
     """Store the quotes of entries; `quotes[i]` are the quotes of `entry_ids[i]`.
 
@@ -67,7 +69,8 @@ def store_quotes(
     """
     for start in range(0, len(replace_for), 500):
         connection.execute(delete(table_of(Quote)).where(col(Quote.entry_id).in_(replace_for[start : start + 500])))
-    ids = speakers.ids(connection, [quote.speaker for entry_quotes in quotes for quote in entry_quotes])
+    record_removals(connection, RemovalKind.QUOTES, replace_for)
+    ids = speakers.ids(connection, [quote.speaker for entry_quotes in quotes for quote in entry_quotes], seq)
     rows = [
         {
             "entry_id": entry_id,
@@ -75,6 +78,7 @@ def store_quotes(
             "position": position,
             "text": quote.text,
             "direct": quote.direct,
+            "seq": seq,
         }
         for entry_id, entry_quotes in zip(entry_ids, quotes, strict=False)
         for position, quote in enumerate(entry_quotes)
@@ -84,8 +88,11 @@ def store_quotes(
     return len(rows)
 
 
-def merge_surname_speakers(connection: Connection) -> None:
-    """A speaker first met as "Biden" becomes "Joe Biden" once the full name is known."""
+def merge_surname_speakers(connection: Connection) -> bool:
+    """A speaker first met as "Biden" becomes "Joe Biden" once the full name is known.
+    Returns whether any quote changed hands."""
+    seq = pending_version(connection)
+    merged = False
     table = table_of(Speaker)
     people = connection.execute(select(table.c.id, table.c.name).where(table.c.kind == SpeakerKind.PERSON.value)).all()
     by_surname: dict[str, list[tuple[int, str]]] = {}
@@ -99,16 +106,18 @@ def merge_surname_speakers(connection: Connection) -> None:
         if len(matches) != 1:
             continue
         target_id, _ = matches[0]
-        connection.execute(update(table_of(Quote)).where(col(Quote.speaker_id) == speaker_id).values(speaker_id=target_id))
+        connection.execute(update(table_of(Quote)).where(col(Quote.speaker_id) == speaker_id).values(speaker_id=target_id, seq=seq))
         connection.execute(delete(table).where(table.c.id == speaker_id))
-        _add_alias(connection, target_id, name)
-    _merge_spelling_variants(connection)
+        _add_alias(connection, target_id, name, seq)
+        merged = True
+    merged = _merge_spelling_variants(connection, seq) or merged
     # Speakers left without quotes (their entries were rewritten) are dropped.
     quoted = select(col(Quote.speaker_id)).distinct()
     connection.execute(delete(table).where(table.c.id.not_in(quoted)))
+    return merged
 
 
-def _merge_spelling_variants(connection: Connection) -> None:
+def _merge_spelling_variants(connection: Connection, seq: int) -> bool:
     """"Zelenksy" and "Oleksander" are the page's slips for "Zelensky" and "Oleksandr": two
     people quoted in one coverage whose names differ by a letter or two, in words long enough
     for that to be a slip, are one person, under the name quoted more often."""
@@ -133,9 +142,10 @@ def _merge_spelling_variants(connection: Connection) -> None:
             rank = {a: (len(name_a.split()), quoted[a], -a), b: (len(name_b.split()), quoted[b], -b)}
             keep, drop = (a, b) if rank[a] >= rank[b] else (b, a)
             dropped_name = name_b if drop == b else name_a
-            connection.execute(update(table_of(Quote)).where(col(Quote.speaker_id) == drop).values(speaker_id=keep))
-            _add_alias(connection, keep, dropped_name)
+            connection.execute(update(table_of(Quote)).where(col(Quote.speaker_id) == drop).values(speaker_id=keep, seq=seq))
+            _add_alias(connection, keep, dropped_name, seq)
             merged.add(drop)
+    return bool(merged)
 
 
 SLIP_MIN_LETTERS = 5
@@ -165,9 +175,9 @@ def _surname_alias(speaker: QuotedSpeaker) -> str:
     return words[-1] if speaker.kind == SpeakerKind.PERSON and len(words) > 1 and words[-1][:1].isupper() else ""
 
 
-def _add_alias(connection: Connection, speaker_id: int, alias: str) -> None:
+def _add_alias(connection: Connection, speaker_id: int, alias: str, seq: int) -> None:
     table = table_of(Speaker)
     current = connection.execute(select(table.c.aliases).where(table.c.id == speaker_id)).scalar_one()
     names = [a for a in current.split("|") if a]
     if alias not in names:
-        connection.execute(update(table).where(table.c.id == speaker_id).values(aliases="|".join([*names, alias])))
+        connection.execute(update(table).where(table.c.id == speaker_id).values(aliases="|".join([*names, alias]), seq=seq))

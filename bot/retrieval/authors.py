@@ -4,6 +4,7 @@ the entries each author wrote."""
 import re
 from collections import defaultdict
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.kinds import DocumentKind
@@ -38,10 +39,27 @@ class Authors:
     """Who wrote which entries, found by a name as people type it (surname alone, a typo)."""
 
     def __init__(self, documents: list[Document]):
-        self._docs: dict[str, list[int]] = defaultdict(list)
-        for index, document in enumerate(documents):
+        self._dead: np.ndarray | None = None  # positions of documents that changed or went since
+        self._docs: dict[str, list[int]] = {}
+        self._add(documents, 0)
+
+    def extended(self, added: list[Document], first: int, dead: np.ndarray) -> "Authors":
+        """The authors of an index that added `added` from position `first` on, and marks
+        `dead` the documents that changed or went."""
+        authors = Authors([])
+        authors._dead = dead
+        authors._docs = dict(self._docs)
+        authors._add(added, first)
+        return authors
+
+    def _add(self, documents: list[Document], first: int) -> None:
+        grown: dict[str, list[int]] = defaultdict(list)
+        for index, document in enumerate(documents, start=first):
             if document.kind == DocumentKind.ENTRY and document.author:
-                self._docs[document.author].append(index)
+                grown[document.author].append(index)
+        for author, docs in grown.items():
+            # A new list: the one it replaces stays as it was for the index that holds it.
+            self._docs[author] = self._docs.get(author, []) + docs
         self._names = {name.lower(): name for name in self._docs}
         self._surnames: dict[str, set[str]] = defaultdict(set)
         for name in self._docs:
@@ -60,4 +78,5 @@ class Authors:
         return self._names[best[0]] if best else None
 
     def entries(self, author: str) -> list[int]:
-        return self._docs.get(author, [])
+        docs = self._docs.get(author, [])
+        return docs if self._dead is None else [d for d in docs if not self._dead[d]]

@@ -4,8 +4,8 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy import select, true
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
 from bot.kinds import DocumentKind
@@ -57,41 +57,52 @@ def _shared(value: str | None) -> str | None:
 
 
 def read_documents(engine: Engine) -> list[Document]:
-    """Every entry and summary point, streamed from the database so no second copy is held."""
-    documents: list[Document] = []
     with engine.connect() as connection:
-        titles = dict(connection.execute(select(col(Coverage.id), col(Coverage.title))).all())
-        entries = connection.execution_options(yield_per=2000).execute(
-            select(
-                col(Entry.id), col(Entry.coverage_id), col(Entry.title), col(Entry.body), col(Entry.published_at), col(Entry.zone),
-                col(Entry.author), col(Entry.author_role), col(Entry.label), col(Entry.address), col(Entry.page_number), col(Entry.position),
-            ).order_by(col(Entry.id))
-        )
-        for row in entries:
-            documents.append(
-                Document(
-                    kind=DocumentKind.ENTRY,
-                    row_id=row.id,
-                    coverage_id=row.coverage_id,
-                    coverage_title=titles.get(row.coverage_id, ""),
-                    title=row.title,
-                    body=row.body,
-                    published_at=as_utc(row.published_at) if row.published_at else None,
-                    zone=_shared(row.zone),
-                    author=_shared(row.author),
-                    author_role=_shared(row.author_role),
-                    label=_shared(row.label),
-                    address=_shared(row.address),
-                    page_number=row.page_number,
-                    position=row.position,
-                )
+        return documents_in(connection)
+
+
+def documents_in(connection: Connection, since: int | None = None) -> list[Document]:
+    """Every entry and summary point written after content version `since` (all of them when
+    none is given), entries first, streamed from the database so no second copy is held."""
+    documents: list[Document] = []
+    newer = (col(Entry.seq) > since) if since is not None else true()
+    newer_points = (col(SummaryPoint.seq) > since) if since is not None else true()
+    # Ordered here only when reading everything: SQLite would walk the whole table in id order
+    # rather than use the index on `seq`.
+    by_id = [col(Entry.id)] if since is None else []
+    points_by_id = [col(SummaryPoint.id)] if since is None else []
+    titles = dict(connection.execute(select(col(Coverage.id), col(Coverage.title))).all())
+    entries = connection.execution_options(yield_per=2000).execute(
+        select(
+            col(Entry.id), col(Entry.coverage_id), col(Entry.title), col(Entry.body), col(Entry.published_at), col(Entry.zone),
+            col(Entry.author), col(Entry.author_role), col(Entry.label), col(Entry.address), col(Entry.page_number), col(Entry.position),
+        ).where(newer).order_by(*by_id)
+    )
+    for row in entries:
+        documents.append(
+            Document(
+                kind=DocumentKind.ENTRY,
+                row_id=row.id,
+                coverage_id=row.coverage_id,
+                coverage_title=titles.get(row.coverage_id, ""),
+                title=row.title,
+                body=row.body,
+                published_at=as_utc(row.published_at) if row.published_at else None,
+                zone=_shared(row.zone),
+                author=_shared(row.author),
+                author_role=_shared(row.author_role),
+                label=_shared(row.label),
+                address=_shared(row.address),
+                page_number=row.page_number,
+                position=row.position,
             )
-        points = connection.execute(
-            select(
-                col(SummaryPoint.id), col(SummaryPoint.coverage_id), col(SummaryPoint.text), col(SummaryPoint.address),
-                col(SummaryPoint.position), col(SummaryPoint.kind),
-            ).order_by(col(SummaryPoint.id))
-        ).all()
+        )
+    points = connection.execute(
+        select(
+            col(SummaryPoint.id), col(SummaryPoint.coverage_id), col(SummaryPoint.text), col(SummaryPoint.address),
+            col(SummaryPoint.position), col(SummaryPoint.kind),
+        ).where(newer_points).order_by(*points_by_id)
+    ).all()
     documents += [
         Document(
             kind=DocumentKind(row.kind),
@@ -111,4 +122,6 @@ def read_documents(engine: Engine) -> list[Document]:
         )
         for row in points
     ]
+    if since is not None:
+        documents.sort(key=lambda d: (d.kind != DocumentKind.ENTRY, d.row_id))
     return documents

@@ -7,6 +7,7 @@ addition per question word, whatever the size of the coverage.
 import bisect
 import itertools
 import math
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,8 +15,9 @@ import numpy as np
 from bot.retrieval.acronyms import Acronyms
 from bot.retrieval.documents import Document
 from bot.retrieval.first_names import is_first_name
-from bot.retrieval.postings import build_postings, sample_step
+from bot.retrieval.postings import build_postings, document_terms, sample_step
 from bot.retrieval.related import RelatedWords, configured
+from bot.retrieval.segment import Segment
 from bot.retrieval.spelling import Speller
 from bot.retrieval.text import STOPWORDS, WORD, stem, words
 
@@ -31,6 +33,9 @@ NEAR_WEIGHT = 0.35
 # shorter is at least this long, and the longer adds at most FAMILY_EXTRA letters.
 FAMILY_MIN = 5
 FAMILY_EXTRA = 3
+# Small segments searched beside the main one before they are folded into one.
+MAX_SEGMENTS = 8
+IDF_CACHE = 50_000
 
 
 @dataclass(frozen=True)
@@ -61,54 +66,102 @@ DEGREE_WORDS = frozenset(
 
 
 class SearchIndex:
+    """Segments searched side by side: the main one built over every document, and small ones
+    for documents added since (`extended`). A document that changed or went is marked dead where
+    it was; a changed one is added again. Every segment's postings hold the term-frequency part
+    of BM25F, and the idf comes from all segments' live counts, so ranking statistics stay those
+    of a full build (field lengths are normalised by the main segment's averages)."""
+
     def __init__(self, documents: list[Document], related: RelatedWords | None = None):
-        self.documents = documents
-        self.related = related if related is not None else configured()
-        self.size = len(documents)
         built = build_postings(documents)
-        self.term_ids = built.term_ids
-        self._pair_keys = built.pair_keys
-        self.idf = built.idf
-        self.pointers = built.pointers
-        self.postings_docs = built.docs
-        self.postings_weights = built.weights
-        self.max_idf = float(math.log1p((self.size + 0.5) / 0.5)) if self.size else 1.0
+        main = Segment(built, 0, len(documents))
+        self.related = related if related is not None else configured()
+        # How the coverage abbreviates is learnt from the main segment: what a few new entries
+        # add to it waits for the next full build.
         self.speller = Speller(dict(built.surface), STOPWORDS)
-        # Like casing, how the coverage abbreviates is learnt from an even spread of it.
-        self.acronyms = Acronyms(text for d in documents[:: sample_step(len(documents))] for text in (d.title, d.body))
-        self._ordinary = built.ordinary
-        self._known_words = frozenset(built.surface)
-        self._sorted_terms = sorted(self.term_ids)
         del built
+        self.acronyms = Acronyms(text for d in documents[:: sample_step(len(documents))] for text in (d.title, d.body))
+        self._setup(documents, [main], np.zeros(len(documents), dtype=bool), Counter())
+
+    def _setup(self, documents: list[Document], segments: list[Segment], dead: np.ndarray, dead_df: Counter) -> None:
+        self.documents = documents
+        self.size = len(documents)
+        self.segments = segments
+        self._starts = [segment.start for segment in segments]
+        self.dead = dead
+        self._dead_ids = np.flatnonzero(dead)
+        self._dead_df = dead_df  # documents of the segments' counts that are dead, per term
+        self.live = self.size - len(self._dead_ids)
+        self.max_idf = float(math.log1p((self.live + 0.5) / 0.5)) if self.live else 1.0
+        self._idf: dict[str, float] = {}
+
+    @property
+    def main(self) -> Segment:
+        return self.segments[0]
+
+    @property
+    def added(self) -> int:
+        """Documents held outside the main segment, dead ones included: what a full build would fold in."""
+        return self.size - self.main.size
+
+    def extended(self, added: list[Document], gone: list[int]) -> "SearchIndex":
+        """A new index: this one with the documents at positions `gone` dead and `added` after
+        the rest. Shares every segment it keeps; this index stays as it was (answers being given
+        from it see no change)."""
+        dead = np.concatenate([self.dead, np.zeros(len(added), dtype=bool)])
+        newly_dead = [g for g in gone if not self.dead[g]]
+        dead[newly_dead] = True
+        dead_df = self._dead_df.copy()
+        for doc in newly_dead:
+            dead_df.update(document_terms(self.documents[doc]))
+        documents = self.documents + added
+        segments = list(self.segments)
+        speller = self.speller
+        if added:
+            built = build_postings(added, self.main.averages)
+            segments.append(Segment(built, self.size, len(added)))
+            speller = speller.extended(built.surface)
+            del built
+        if len(segments) > MAX_SEGMENTS:
+            # Fold the small segments into one: their dead documents leave the counts.
+            first = segments[1].start
+            for doc in np.flatnonzero(dead[first:]).tolist():
+                dead_df.subtract(document_terms(documents[first + doc]))
+            dead_df = +dead_df
+            segments = [segments[0], Segment.build(documents[first:], first, self.main.averages, skip=dead[first:])]
+        index = object.__new__(SearchIndex)
+        index.related, index.speller, index.acronyms = self.related, speller, self.acronyms
+        index._setup(documents, segments, dead, dead_df)
+        return index
+
+    def _segment_of(self, doc: int) -> Segment:
+        return self.segments[bisect.bisect_right(self._starts, doc) - 1]
+
+    def has_term(self, term: str) -> bool:
+        """Whether a live document may hold this stem, or pair of stems "a b"."""
+        return any(segment.term_id(term) is not None for segment in self.segments)
+
+    def df(self, term: str) -> int:
+        return sum(segment.df(term) for segment in self.segments) - self._dead_df.get(term, 0)
 
     def is_name(self, word: str) -> bool:
         """Whether the coverage writes this word as a name; a word it never uses, or a figure, is not one."""
-        return word in self._known_words and word not in self._ordinary and not word.isdigit()
-
-    def term_id(self, term: str) -> int | None:
-        """A stem's id, or for a pair "a b" the id of that pair; None when the coverage has neither."""
-        if " " not in term:
-            return self.term_ids.get(term)
-        first, second = term.split(" ", 1)
-        a, b = self.term_ids.get(first), self.term_ids.get(second)
-        if a is None or b is None:
-            return None
-        key = (a << 32) | b
-        position = int(np.searchsorted(self._pair_keys, key))
-        if position < len(self._pair_keys) and int(self._pair_keys[position]) == key:
-            return len(self.term_ids) + position
-        return None
-
-    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
-        term_id = self.term_id(term)
-        if term_id is None:
-            return np.empty(0, dtype=np.int32), np.empty(0, dtype=np.float32)
-        start, end = self.pointers[term_id], self.pointers[term_id + 1]
-        return self.postings_docs[start:end], self.postings_weights[start:end]
+        if word.isdigit():
+            return False
+        for segment in self.segments:
+            if word in segment.words:
+                return word not in segment.ordinary
+        return False
 
     def idf_of(self, term: str) -> float:
-        term_id = self.term_id(term)
-        return float(self.idf[term_id]) if term_id is not None else self.max_idf
+        found = self._idf.get(term)
+        if found is None:
+            df = self.df(term)
+            found = float(math.log1p((self.live - df + 0.5) / (df + 0.5))) if df > 0 else self.max_idf
+            if len(self._idf) > IDF_CACHE:
+                self._idf.clear()
+            self._idf[term] = found
+        return found
 
     def query_terms(self, text: str) -> list[QueryTerm]:
         """Question words as index terms, misspellings mapped onto the coverage's vocabulary,
@@ -126,7 +179,7 @@ class SearchIndex:
             term = stem(word)
             if emphasis == NAME_WEIGHT:
                 names.add(word)
-            if term in self.term_ids or word.isdigit():
+            if self.has_term(term) or word.isdigit():
                 result.append(QueryTerm(term, emphasis, word))
                 continue
             if len(word) <= 3:
@@ -159,7 +212,7 @@ class SearchIndex:
             near = {
                 other
                 for other in (set() if name else self.terms_for(self.related.near(item.typed))) - own - same
-                if item.term not in self.term_ids or self.idf_of(other) >= self.idf_of(item.term)
+                if not self.has_term(item.term) or self.idf_of(other) >= self.idf_of(item.term)
             }
             alternatives += [
                 QueryTerm(other, RELATED_WEIGHT * item.weight, item.typed, stands_for=item.term) for other in sorted(same)
@@ -176,26 +229,26 @@ class SearchIndex:
                 for other in sorted(together)
                 for item in (first, second)
             ]
-        return result + [pair for pair in pairs if self.term_id(pair.term) is not None] + alternatives
+        return result + [pair for pair in pairs if self.has_term(pair.term)] + alternatives
 
     def _abbreviations(self, result: list[QueryTerm], own: set[str]) -> list[QueryTerm]:
         """"fmqs" for the coverage's "First Minister's Questions", and "first minister" for its "FM"."""
         found: list[QueryTerm] = []
         for item in result:
-            if item.term in self.term_ids and not self.is_name(item.typed):
+            if self.has_term(item.term) and not self.is_name(item.typed):
                 continue  # an ordinary word of the coverage is no abbreviation
             stems = self.acronyms.expansion(item.typed)
             pairs = [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False)] or list(stems)
             found += [
                 QueryTerm(pair, RELATED_WEIGHT * item.weight, item.typed, stands_for=item.term)
                 for pair in pairs
-                if pair not in own and self.term_id(pair) is not None
+                if pair not in own and self.has_term(pair)
             ]
         for size in (2, 3, 4):
             for start in range(len(result) - size + 1):
                 window = result[start : start + size]
                 key = self.acronyms.abbreviation(tuple(item.term for item in window))
-                if key and key not in own and key in self.term_ids:
+                if key and key not in own and self.has_term(key):
                     found += [QueryTerm(key, RELATED_WEIGHT * item.weight, item.typed, stands_for=item.term) for item in window]
         return found
 
@@ -207,7 +260,7 @@ class SearchIndex:
             parts = words(other)
             content = [stem(w) for w in parts if w not in STOPWORDS]
             term = " ".join(content)
-            if len(content) == len(parts) <= 2 and self.term_id(term) is not None:
+            if len(content) == len(parts) <= 2 and self.has_term(term):
                 found.add(term)
         return found
 
@@ -215,33 +268,33 @@ class SearchIndex:
         """Coverage stems of the same word family as `term`, which a suffix stemmer keeps apart."""
         found: set[str] = set()
         if len(term) >= FAMILY_MIN:
-            # Longer stems starting with this one sort right after it.
-            for other in itertools.islice(self._sorted_terms, bisect.bisect_right(self._sorted_terms, term), None):
-                if not other.startswith(term):
-                    break
-                if len(other) - len(term) <= FAMILY_EXTRA:
-                    found.add(other)
+            for segment in self.segments:
+                # Longer stems starting with this one sort right after it.
+                terms = segment.sorted_terms
+                for other in itertools.islice(terms, bisect.bisect_right(terms, term), None):
+                    if not other.startswith(term):
+                        break
+                    if len(other) - len(term) <= FAMILY_EXTRA:
+                        found.add(other)
         for cut in range(max(FAMILY_MIN, len(term) - FAMILY_EXTRA), len(term)):
-            if term[:cut] in self.term_ids:
+            if self.has_term(term[:cut]):
                 found.add(term[:cut])
         return found
 
-    def score(self, query: list[QueryTerm], candidates: np.ndarray | None = None) -> np.ndarray:
+    def score(self, query: list[QueryTerm]) -> np.ndarray:
         scores = np.zeros(self.size, dtype=np.float32)
         for item in query:
-            docs, weights = self.postings(item.term)
-            if len(docs):
-                scores[docs] += weights * item.weight
-        if candidates is not None:
-            mask = np.zeros(self.size, dtype=bool)
-            mask[candidates] = True
-            scores[~mask] = 0
+            weight = item.weight * self.idf_of(item.term)
+            for segment in self.segments:
+                docs, weights = segment.postings(item.term)
+                if len(docs):
+                    scores[segment.start + docs] += weights * weight
+        scores[self._dead_ids] = 0
         return scores
 
     def contains(self, term: str, doc: int) -> bool:
-        docs, _ = self.postings(term)
-        position = int(np.searchsorted(docs, doc))
-        return position < len(docs) and int(docs[position]) == doc
+        segment = self._segment_of(doc)
+        return not self.dead[doc] and segment.contains(term, doc - segment.start)
 
     def query_share(self, query: list[QueryTerm], doc: int, satisfied: frozenset[str] = frozenset()) -> float:
         """The share of the question's information (idf mass) that the document contains.

@@ -36,12 +36,15 @@ CAPITALISED = re.compile(r"(?:(?<=[a-z0-9,;)] )(?P<free>[A-Z][^\W_]*)|(?<![^\W_]
 class Postings:
     term_ids: dict[str, int]  # stem -> term id
     pair_keys: np.ndarray  # sorted (first id << 32 | second id); pair k has term id len(term_ids) + k
-    idf: np.ndarray
+    df: np.ndarray  # documents holding each term
     pointers: np.ndarray  # postings of term t are [pointers[t], pointers[t + 1])
     docs: np.ndarray
+    # BM25F's term-frequency part; the idf is applied when a question is scored, from the
+    # document frequencies of every segment (bot.retrieval.index), so new documents keep it right.
     weights: np.ndarray
     surface: Counter  # every content word as written (lower-cased), with its frequency
     ordinary: frozenset[str]  # words the coverage writes in lower case more often than not
+    averages: np.ndarray  # mean length of each field, the length normalisation's yardstick
 
 
 @dataclass
@@ -61,7 +64,28 @@ def sample_step(size: int) -> int:
     return max(1, -(-size // CASING_SAMPLE))
 
 
-def build_postings(documents: list[Document]) -> Postings:
+def _fields(document: Document) -> tuple[str, str, str]:
+    # A summary point's body repeats its title: counted once.
+    return document.title, document.body if document.kind == DocumentKind.ENTRY else "", document.byline
+
+
+def document_terms(document: Document) -> set[str]:
+    """The distinct terms (stems and pairs of stems) the index counts for one document."""
+    found: set[str] = set()
+    for field, text in enumerate(_fields(document)):
+        stems = [stem(w) for w in tokens(text) if w not in STOPWORDS]
+        found.update(stems)
+        if field in PAIR_FIELDS:
+            found.update(f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False))
+    return found
+
+
+def build_postings(
+    documents: list[Document], averages: np.ndarray | None = None, skip: np.ndarray | None = None
+) -> Postings:
+    """Postings of these documents. `averages` gives field lengths to normalise by (a segment
+    added to an index uses the main segment's); documents marked in `skip` keep their place
+    but hold no terms."""
     size = len(documents)
     term_ids: dict[str, int] = {}
     word_ids: dict[str, int] = {}
@@ -85,10 +109,10 @@ def build_postings(documents: list[Document]) -> Postings:
         terms, docs, fields = array("i"), array("i"), array("b")
         pair_keys, pair_docs, pair_fields = array("q"), array("i"), array("b")
         for index in range(start, min(start + CHUNK, size)):
+            if skip is not None and skip[index]:
+                continue
             document = documents[index]
-            body = document.body if document.kind == DocumentKind.ENTRY else ""
-            texts = (document.title, body, document.byline)
-            for field, text in enumerate(texts):
+            for field, text in enumerate(_fields(document)):
                 if not text:
                     continue
                 words = [w for w in tokens(text) if w not in STOPWORDS]
@@ -121,8 +145,8 @@ def build_postings(documents: list[Document]) -> Postings:
     df = np.zeros(total_terms, dtype=np.int64)
     for chunk in chunks:
         df += np.bincount(chunk.terms, minlength=total_terms)
-    idf = np.log1p((size - df + 0.5) / (df + 0.5)).astype(np.float32)
-    averages = np.maximum(lengths.mean(axis=1) if size else np.ones(len(FIELDS)), 1.0)
+    if averages is None:
+        averages = np.maximum(lengths.mean(axis=1) if size else np.ones(len(FIELDS)), 1.0)
     norms = np.stack([1 - b + b * lengths[f] / averages[f] for f, (_name, _w, b) in enumerate(FIELDS)])
     field_weights = np.array([w for _name, w, _b in FIELDS], dtype=np.float32)
 
@@ -133,7 +157,7 @@ def build_postings(documents: list[Document]) -> Postings:
     while chunks:
         chunk = chunks.pop(0)  # freed as soon as it is placed
         tf = (chunk.counts * field_weights / norms[:, chunk.docs].T).sum(axis=1)
-        weights = idf[chunk.terms] * tf * (K1 + 1) / (tf + K1)
+        weights = tf * (K1 + 1) / (tf + K1)
         order = np.argsort(chunk.terms, kind="stable")
         ordered = chunk.terms[order]
         rank = np.arange(len(ordered)) - np.searchsorted(ordered, ordered, side="left")
@@ -152,7 +176,9 @@ def build_postings(documents: list[Document]) -> Postings:
     lower_case = Counter({word: count - capitalised_anywhere[word] for word, count in sampled.items()})
     del capitals, sampled
     ordinary = _ordinary_words(capitalised, lower_case)
-    return Postings(term_ids, pair_vocabulary, idf, pointers, out_docs, out_weights, surface, ordinary)
+    return Postings(
+        term_ids, pair_vocabulary, df.astype(np.int32), pointers, out_docs, out_weights, surface, ordinary, averages
+    )
 
 
 def _ordinary_words(capitalised: Counter, lower_case: Counter) -> frozenset[str]:

@@ -5,18 +5,17 @@ asked is decided in bot/retrieval/answer_check.py."""
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import numpy as np
 
-from bot.kinds import DocumentKind, IntentKind, TimeMode
-from bot.retrieval.answer_check import MONEY, MONEY_TERMS, AnswerCheck
+from bot.kinds import IntentKind, TimeMode
+from bot.retrieval.answer_check import MONEY_TERMS, AnswerCheck
 from bot.retrieval.answer_kind import Wanted, wanted
 from bot.retrieval.excerpt import sentences
+from bot.retrieval.facts import Facts
 from bot.retrieval.index import RELATED_WEIGHT, QueryTerm, SearchIndex
 from bot.retrieval.question import Day, Intent, TimeOfDay
 from bot.retrieval.text import terms as text_terms
-from bot.times import local_time
 
 # Below this share of the question's information found in the best document, the bot says it
 # has nothing rather than cite something loosely related (calibrated on the question sets).
@@ -31,8 +30,6 @@ SUMMARY_FACTOR = 0.85
 # "How many/how much" wants a figure: a text with no number at all is a weaker answer.
 NO_FIGURE_FACTOR = 0.7
 AMOUNT_QUESTION = re.compile(r"\bhow (much|many)\b", re.IGNORECASE)
-DIGIT = re.compile(r"\d")
-FIGURE_WORD = re.compile(r"\b(?:hundreds?|thousands?|millions?|billions?|dozens?)\b", re.IGNORECASE)
 AT_WINDOW = 10  # minutes either side of "at 9am" still count as that time
 AROUND_WINDOW = 45
 
@@ -54,49 +51,32 @@ class Ranking:
     want: Wanted | None = None  # the kind of answer the question asks for
 
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Searcher:
-    def __init__(self, index: SearchIndex):
+    def __init__(self, index: SearchIndex, facts: Facts | None = None, passages: dict | None = None):
         self.index = index
-        self.documents = documents = index.documents
-        self.entries = np.array([i for i, d in enumerate(documents) if d.kind == DocumentKind.ENTRY], dtype=np.int64)
-        self.summaries = np.array([i for i, d in enumerate(documents) if d.kind != DocumentKind.ENTRY], dtype=np.int64)
-        # Newest first; untimed entries after timed ones, in page order.
-        self.newest = sorted(
-            self.entries.tolist(),
-            key=lambda i: (
-                documents[i].published_at is None,
-                -(documents[i].published_at or EPOCH).timestamp(),
-                documents[i].page_number,
-                documents[i].position,
-            ),
-        )
+        self.documents = index.documents
+        self.facts = facts = facts if facts is not None else Facts.of(index.documents)
+        alive = ~index.dead
+        self.entries = np.flatnonzero(facts.is_entry & alive)
+        self.summaries = np.flatnonzero(~facts.is_entry & alive)
+        newest = facts.newest_first(alive)
+        self.newest: list[int] = newest.tolist()
         self.recency_rank = np.zeros(index.size, dtype=np.float32)
-        for rank, doc in enumerate(self.newest):
-            self.recency_rank[doc] = rank
-        self.has_figure = np.zeros(index.size, dtype=bool)
-        self.has_money = np.zeros(index.size, dtype=bool)
-        for i, document in enumerate(documents):
-            text = document.plain_text
-            # A digit first: one quick scan settles most documents.
-            digit = DIGIT.search(text) is not None
-            self.has_figure[i] = digit or FIGURE_WORD.search(text) is not None
-            self.has_money[i] = digit and MONEY.search(text) is not None
-        self.is_summary = np.array([d.kind != DocumentKind.ENTRY for d in documents], dtype=bool)
-        self._passage_cache: dict[int, tuple[list[str], list[frozenset[str]]]] = {}
+        self.recency_rank[newest] = np.arange(len(newest), dtype=np.float32)
+        self.has_figure, self.has_money = facts.has_figure, facts.has_money
+        self.is_summary = ~facts.is_entry
+        self.minute_of_day = np.where(alive, facts.minute_of_day, -1)
+        self.local_year, self.local_month, self.local_day = facts.local_year, facts.local_month, facts.local_day
+        # A document's text never changes at its position: sentences split for one index serve the next.
+        self._passage_cache: dict[int, tuple[list[str], list[frozenset[str]]]] = passages if passages is not None else {}
         self.check = AnswerCheck(index, self._passages)
-        self.minute_of_day = np.full(index.size, -1, dtype=np.int32)
-        self.local_year = np.zeros(index.size, dtype=np.int32)
-        self.local_month = np.zeros(index.size, dtype=np.int8)
-        self.local_day = np.zeros(index.size, dtype=np.int8)
-        for i in self.entries.tolist():
-            moment = documents[i].published_at
-            if moment is not None:
-                local = local_time(moment, documents[i].zone)
-                self.minute_of_day[i] = local.hour * 60 + local.minute
-                self.local_year[i], self.local_month[i], self.local_day[i] = local.year, local.month, local.day
+
+    def extended(self, index: SearchIndex) -> "Searcher":
+        """A searcher over `index`, an extension of this one's (SearchIndex.extended)."""
+        added = Facts.of(index.documents[self.index.size :])
+        return Searcher(index, self.facts + added, self._passage_cache)
 
     # What the answer layer needs of the index, so that it never reaches into it.
     def query_terms(self, text: str) -> list[QueryTerm]:

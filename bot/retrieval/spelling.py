@@ -14,6 +14,17 @@ class Speller:
         self._words = list(self._frequency)
         self._function_words = [w for w in function_words if len(w) >= 2]
 
+    def extended(self, word_frequency: dict[str, int]) -> "Speller":
+        """This speller knowing these words too (their counts added to any it has)."""
+        speller = Speller({})
+        speller._frequency = dict(self._frequency)
+        for w, f in word_frequency.items():
+            if len(w) >= 3 and not w.isdigit():
+                speller._frequency[w] = speller._frequency.get(w, 0) + f
+        speller._words = list(speller._frequency)
+        speller._function_words = self._function_words
+        return speller
+
     def correct(self, word: str) -> tuple[str, float] | None:
         """The coverage word closest to `word` and how sure we are (0-1), or None.
 

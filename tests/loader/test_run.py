@@ -227,7 +227,7 @@ def test_a_database_error_stores_nothing_of_that_file(engine: Engine, seed_page:
     def fail(_connection) -> None:
         raise SQLAlchemyError("the disk is full")
 
-    monkeypatch.setattr(bot.loader.run, "bump_content_version", fail)
+    monkeypatch.setattr(bot.loader.run, "publish", fail)
     outcome = load_paths(engine, [seed_page]).outcomes[0]
     assert outcome.status == "retry_later"
     assert "nothing stored" in outcome.message

@@ -168,7 +168,8 @@ def loaded() -> Iterator[Loaded]:
     create_schema(engine)
     report = load_paths(engine, [KNOWLEDGE])
     assert report.count("loaded") == 1 and not report.failed
-    # check_every=0: every question goes through the answerer cache's database check, as in the bot.
+    # Every question goes through the answerer cache's database check (refresh: in this thread,
+    # since an in-memory database is one connection), as in the bot.
     answerers = AnswererCache(engine, check_every=0)
     yield Loaded(engine, answerers, answerers.answerer())
     engine.dispose()
@@ -225,7 +226,7 @@ def rendered_messages(answer: Answer) -> list[str]:
 @example(question="")
 @example(question="   \n\t  ")
 def test_any_question_renders_as_valid_telegram_html(loaded: Loaded, question: str) -> None:
-    answer = loaded.answerers.answerer().answer(question)
+    answer = loaded.answerers.refresh().answer(question)
     rendered_messages(answer)
     # The inline mode's longer list and /who's word split go through the same rendering.
     rendered_messages(loaded.answerer.search(question))
@@ -249,7 +250,7 @@ def test_sql_looking_questions_change_nothing_in_the_database(loaded: Loaded, qu
     before = table_counts(loaded.engine)
     version = content_version(loaded.engine)
     assert before["entry"] == 20 and before["summarypoint"] == 8
-    rendered_messages(loaded.answerers.answerer().answer(question))
+    rendered_messages(loaded.answerers.refresh().answer(question))
     rendered_messages(loaded.answerer.who_from_words(question.split()))
     assert table_counts(loaded.engine) == before
     assert content_version(loaded.engine) == version

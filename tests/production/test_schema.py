@@ -37,8 +37,9 @@ V2_TABLES = V1_TABLES | {"speaker", "quote"}
 V3_TABLES = V2_TABLES | {"entrypage"}
 V4_TABLES = V3_TABLES | {"outgoingmessage"}
 V5_TABLES = V4_TABLES | {"follow", "push", "chatseen"}
-LATEST_TABLES = V5_TABLES
-TABLES_OF_RELEASE = {1: V1_TABLES, 2: V2_TABLES, 3: V3_TABLES}
+V6_TABLES = V5_TABLES | {"removal"}
+LATEST_TABLES = V6_TABLES
+TABLES_OF_RELEASE = {1: V1_TABLES, 2: V2_TABLES, 3: V3_TABLES, 4: V4_TABLES, 5: V5_TABLES}
 ALEMBIC_TABLE = "alembic_version"
 HEAD = script_directory().get_current_head()
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -192,7 +193,8 @@ def reference_schema(engine: Engine) -> Iterator[dict[str, dict]]:
 
 RELEASES = [pytest.param(1, False, id="release-1-unversioned"), pytest.param(1, True, id="release-1"),
             pytest.param(2, True, id="release-2"), pytest.param(3, True, id="release-3"),
-            pytest.param(3, "alembic", id="release-3-stamped-by-alembic")]
+            pytest.param(3, "alembic", id="release-3-stamped-by-alembic"), pytest.param(4, "alembic", id="release-4"),
+            pytest.param(5, "alembic", id="release-5")]
 
 
 @pytest.mark.parametrize(("release", "versioned"), RELEASES)

@@ -1,0 +1,39 @@
+"""Change stamps: how a process that holds the coverage as of one content version learns what
+changed since, without reading everything again.
+
+Every writing transaction (they queue behind each other, bot.transactions) stamps the rows it
+writes with the version it is about to publish, records what it removes, and publishes that
+version last. A reader that saw version V reads rows stamped above V and removals above V.
+"""
+
+from collections.abc import Iterable
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+from sqlmodel import col
+
+from bot.db import insert_for
+from bot.kinds import RemovalKind
+from bot.models import ContentVersion, Removal, table_of
+
+
+def published_version(connection: Connection) -> int:
+    return connection.execute(select(col(ContentVersion.version)).where(col(ContentVersion.id) == 1)).scalar() or 0
+
+
+def pending_version(connection: Connection) -> int:
+    """The version this writing transaction will publish: what its rows are stamped with."""
+    return published_version(connection) + 1
+
+
+def publish(connection: Connection) -> None:
+    """Make the transaction's changes known: the last statement of a writer that changed something."""
+    table = table_of(ContentVersion)
+    connection.execute(insert_for(connection, table).values(id=1, version=0).on_conflict_do_nothing(index_elements=["id"]))
+    connection.execute(update(table).where(table.c.id == 1).values(version=table.c.version + 1))
+
+
+def record_removals(connection: Connection, kind: RemovalKind, row_ids: Iterable[int]) -> None:
+    rows = [{"kind": kind.value, "row_id": row_id, "seq": pending_version(connection)} for row_id in row_ids]
+    if rows:
+        connection.execute(table_of(Removal).insert(), rows)
