@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.answers import Answerer
 from bot.changes import published_version
 from bot.changes_read import Changes, read_changes
-from bot.memory import release_free_memory, settle_after_build
+from bot.memory import release_free_memory, settle_after_build, settle_after_update
 from bot.quotes.lookup import QuoteBook
 from bot.quotes.query import quotes_in
 from bot.retrieval.documents import content_version, documents_in
@@ -126,6 +126,8 @@ class AnswererCache:
             return
         changes = read_changes(self.engine, self._version)
         self._answerer, self._version = extended_answerer(current, changes), changes.version
+        del current
+        settle_after_update()
         log.info(
             "index updated to version %d: %d documents in, %d out, %.3fs",
             changes.version, len(changes.documents), len(changes.replaced), time.perf_counter() - started,

@@ -26,6 +26,8 @@ from bot.times import display_time
 MAX_CITATIONS = 3
 MAX_RESULTS = 10
 MAX_QUESTION_CHARS = 1000
+# Entries whose quotes are compared with words someone remembers: the best the index finds for them.
+QUOTE_POOL = 2_000
 
 NOT_AN_ANSWER = (
     "The coverage mentions that, but nothing in it answers what you asked. Related, not an answer:"
@@ -158,7 +160,7 @@ class Answerer:
                     return answer
         remembered = who_said_question(question)
         if remembered is not None:
-            found = self.quotes.said(remembered)
+            found = self.quotes.said(remembered, entries=self._entries_matching(remembered))
             if found:
                 # Equally close quotes (two entries quote "absolute lie"): the entry that best
                 # answers the whole question wins.
@@ -181,6 +183,14 @@ class Answerer:
         citations = [self._cite(doc, weights, answer_in) for doc in docs[:limit]]
         lead = "Here is what the coverage says:" if intent.kind == IntentKind.TOPIC else "Here is what was published then:"
         return Answer(question, AnswerMode(intent.kind), lead, citations, [_ref(self.documents[d]) for d in docs[limit:]])
+
+    def _entries_matching(self, words: str) -> list[int] | None:
+        """Ids of the entries the index finds best for these words: where a quote someone
+        remembers is (None: the words give the index nothing to search for)."""
+        query = self.searcher.query_terms(words)
+        if not query:
+            return None
+        return [self.documents[d].row_id for d in self.searcher.best(query, QUOTE_POOL) if not self.searcher.is_summary[d]]
 
     def followed(self, topic: str, entry_ids: list[int]) -> list[Citation]:
         """Of these entries, those a chat following `topic` gets (all of them for no topic), in

@@ -11,6 +11,7 @@ import numpy as np
 from bot.kinds import IntentKind, TimeMode
 from bot.retrieval.answer_check import MONEY_TERMS, AnswerCheck
 from bot.retrieval.answer_kind import Wanted, wanted
+from bot.retrieval.documents import Document
 from bot.retrieval.excerpt import sentences
 from bot.retrieval.facts import Facts
 from bot.retrieval.index import RELATED_WEIGHT, QueryTerm, SearchIndex
@@ -53,8 +54,32 @@ class Ranking:
 
 
 
+PassageCache = dict[int, tuple[list[str], list[frozenset[str]]]]
+
+
+class Passages:
+    """The title, each sentence and the byline of a document, as text and as terms, kept for the
+    documents asked about lately. A document's text never changes at its position, so an index
+    that extends another shares its cache."""
+
+    def __init__(self, documents: list[Document], cache: PassageCache | None = None):
+        self.documents = documents
+        self.cache: PassageCache = cache if cache is not None else {}
+
+    def __call__(self, doc: int) -> tuple[list[str], list[frozenset[str]]]:
+        cached = self.cache.get(doc)
+        if cached is None:
+            document = self.documents[doc]
+            texts = [document.title, *sentences(document.paragraphs), document.byline]
+            cached = (texts, [frozenset(text_terms(p)) for p in texts])
+            if len(self.cache) > PASSAGE_CACHE:
+                self.cache.clear()
+            self.cache[doc] = cached
+        return cached
+
+
 class Searcher:
-    def __init__(self, index: SearchIndex, facts: Facts | None = None, passages: dict | None = None):
+    def __init__(self, index: SearchIndex, facts: Facts | None = None, passages: PassageCache | None = None):
         self.index = index
         self.documents = index.documents
         self.facts = facts = facts if facts is not None else Facts.of(index.documents)
@@ -69,14 +94,13 @@ class Searcher:
         self.is_summary = ~facts.is_entry
         self.minute_of_day = np.where(alive, facts.minute_of_day, -1)
         self.local_year, self.local_month, self.local_day = facts.local_year, facts.local_month, facts.local_day
-        # A document's text never changes at its position: sentences split for one index serve the next.
-        self._passage_cache: dict[int, tuple[list[str], list[frozenset[str]]]] = passages if passages is not None else {}
+        self._passages = Passages(index.documents, passages)
         self.check = AnswerCheck(index, self._passages)
 
     def extended(self, index: SearchIndex) -> "Searcher":
         """A searcher over `index`, an extension of this one's (SearchIndex.extended)."""
         added = Facts.of(index.documents[self.index.size :])
-        return Searcher(index, self.facts + added, self._passage_cache)
+        return Searcher(index, self.facts + added, self._passages.cache)
 
     # What the answer layer needs of the index, so that it never reaches into it.
     def query_terms(self, text: str) -> list[QueryTerm]:
@@ -94,6 +118,10 @@ class Searcher:
 
     def query_share(self, query: list[QueryTerm], doc: int) -> float:
         return self.index.query_share(query, doc)
+
+    def best(self, query: list[QueryTerm], count: int) -> list[int]:
+        """The documents scoring highest for the query, at most `count` of them."""
+        return _top(self.index.score(query), count).tolist()
 
     def latest(self, count: int) -> list[int]:
         return self.newest[:count]
@@ -177,18 +205,6 @@ class Searcher:
             return 0.0, 0.0
         found = [sum(w for term, w in weights.items() if term in passage) / total for passage in self._passages(doc)[1][:-1]]
         return min(max(found), 1.0), min(found[0], 1.0)
-
-    def _passages(self, doc: int) -> tuple[list[str], list[frozenset[str]]]:
-        """The title, each sentence and the byline of a document, as text and as terms."""
-        cached = self._passage_cache.get(doc)
-        if cached is None:
-            document = self.index.documents[doc]
-            texts = [document.title, *sentences(document.paragraphs), document.byline]
-            cached = (texts, [frozenset(text_terms(p)) for p in texts])
-            if len(self._passage_cache) > PASSAGE_CACHE:
-                self._passage_cache.clear()
-            self._passage_cache[doc] = cached
-        return cached
 
     def _on_day(self, day: Day) -> np.ndarray:
         """Which documents were published on that page-local day (any year when none is given)."""
