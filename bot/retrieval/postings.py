@@ -11,6 +11,7 @@ import re
 from array import array
 from collections import Counter
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -23,7 +24,6 @@ K1 = 1.2
 FIELDS = (("title", 2.5, 0.5), ("body", 1.0, 0.75), ("author", 2.0, 0.0))
 PAIR_FIELDS = (0, 1)  # author names are not phrases worth matching
 CHUNK = 5_000
-_NO_TERM = -1
 AUTHOR_FIELD = 2
 CASING_SAMPLE = 20_000  # documents whose capitals are counted (evenly spread)
 # How the coverage writes a word tells a name from an ordinary word, whatever the question's
@@ -99,15 +99,12 @@ def build_postings(
     pairs: list[_Chunk] = []
 
     def word_id(word: str) -> int:
-        found = word_ids.get(word)
-        if found is None:
-            found = _NO_TERM if word in STOPWORDS else term_ids.setdefault(stem(word), len(term_ids))
-            word_ids[word] = found
+        found = word_ids[word] = term_ids.setdefault(stem(word), len(term_ids))
         return found
 
+    known = word_ids.get
     for start in range(0, size, CHUNK):
         terms, docs, fields = array("i"), array("i"), array("b")
-        pair_keys, pair_docs, pair_fields = array("q"), array("i"), array("b")
         for index in range(start, min(start + CHUNK, size)):
             if skip is not None and skip[index]:
                 continue
@@ -122,17 +119,23 @@ def build_postings(
                 elif index % casing_step == 0:
                     capitals.update(CAPITALISED.findall(text))
                     sampled.update(words)
-                ids = [word_id(w) for w in words]
+                found = [known(w) for w in words]  # a bound dict method: no Python call per word
+                ids = cast(list[int], found) if None not in found else [
+                    word_id(w) if i is None else i for w, i in zip(words, found, strict=True)
+                ]
                 terms.extend(ids)
                 docs.extend(array("i", [index]) * len(ids))
                 fields.extend(array("b", [field]) * len(ids))
                 lengths[field, index] = len(ids)
-                if field in PAIR_FIELDS and len(ids) > 1:
-                    pair_keys.extend((a << 32) | b for a, b in zip(ids, ids[1:], strict=False))
-                    pair_docs.extend(array("i", [index]) * (len(ids) - 1))
-                    pair_fields.extend(array("b", [field]) * (len(ids) - 1))
-        unigrams.append(_reduce(np.frombuffer(terms, np.int32), docs, fields))
-        pairs.append(_reduce(np.frombuffer(pair_keys, np.int64), pair_docs, pair_fields))
+        chunk_terms = np.frombuffer(terms, np.int32)
+        chunk_docs = np.frombuffer(docs, np.int32)
+        chunk_fields = np.frombuffer(fields, np.int8)
+        # Pairs are neighbours within one field of one document, the byline's excepted.
+        together = (chunk_docs[1:] == chunk_docs[:-1]) & (chunk_fields[1:] == chunk_fields[:-1])
+        together &= np.isin(chunk_fields[:-1], PAIR_FIELDS)
+        pair_keys = ((chunk_terms[:-1].astype(np.int64) << 32) | chunk_terms[1:])[together]
+        unigrams.append(_reduce(chunk_terms, chunk_docs, chunk_fields))
+        pairs.append(_reduce(pair_keys, chunk_docs[:-1][together], chunk_fields[:-1][together]))
 
     vocabulary = len(term_ids)
     pair_vocabulary = np.unique(np.concatenate([c.terms for c in pairs])) if pairs else np.empty(0, np.int64)
@@ -194,10 +197,8 @@ def _ordinary_words(capitalised: Counter, lower_case: Counter) -> frozenset[str]
     return frozenset(word for word, (upper, lower) in votes.items() if lower > upper)
 
 
-def _reduce(keys: np.ndarray, docs: array, fields: array) -> _Chunk:
+def _reduce(keys: np.ndarray, doc_array: np.ndarray, field_array: np.ndarray) -> _Chunk:
     """One row per (term, document), with the term's count in each field."""
-    doc_array = np.frombuffer(docs, np.int32)
-    field_array = np.frombuffer(fields, np.int8)
     if not len(keys):
         return _Chunk(keys, doc_array, np.zeros((0, len(FIELDS)), np.uint8))
     order = np.lexsort((doc_array, keys))
