@@ -56,7 +56,7 @@ def extended_answerer(answerer: Answerer, changes: Changes) -> Answerer:
 
 def outgrown(answerer: Answerer) -> bool:
     index = answerer.searcher.index
-    return index.added > max(FOLD_MIN, FOLD_SHARE * index.main.size)
+    return index.added > max(FOLD_MIN, FOLD_SHARE * index.main_size)
 
 
 class AnswererCache:

@@ -15,6 +15,7 @@ import numpy as np
 from bot.retrieval.acronyms import Acronyms
 from bot.retrieval.documents import Document
 from bot.retrieval.first_names import is_first_name
+from bot.retrieval.parallel_build import build_in_parts
 from bot.retrieval.postings import build_postings, document_terms, sample_step
 from bot.retrieval.related import RelatedWords, configured
 from bot.retrieval.segment import Segment
@@ -73,20 +74,27 @@ class SearchIndex:
     of a full build (field lengths are normalised by the main segment's averages)."""
 
     def __init__(self, documents: list[Document], related: RelatedWords | None = None):
-        built = build_postings(documents)
-        main = Segment(built, 0, len(documents))
+        parts = build_in_parts(documents)
         self.related = related if related is not None else configured()
-        # How the coverage abbreviates is learnt from the main segment: what a few new entries
+        surface: Counter = Counter()
+        for built, _start, _size in parts:
+            surface.update(built.surface)
+        self.speller = Speller(dict(surface), STOPWORDS)
+        del surface
+        # How the coverage abbreviates is learnt from the main segments: what a few new entries
         # add to it waits for the next full build.
-        self.speller = Speller(dict(built.surface), STOPWORDS)
-        del built
         self.acronyms = Acronyms(text for d in documents[:: sample_step(len(documents))] for text in (d.title, d.body))
-        self._setup(documents, [main], np.zeros(len(documents), dtype=bool), Counter())
+        segments = [Segment(built, start, size) for built, start, size in parts]
+        del parts
+        self._setup(documents, segments, np.zeros(len(documents), dtype=bool), Counter(), len(segments))
 
-    def _setup(self, documents: list[Document], segments: list[Segment], dead: np.ndarray, dead_df: Counter) -> None:
+    def _setup(
+        self, documents: list[Document], segments: list[Segment], dead: np.ndarray, dead_df: Counter, main: int
+    ) -> None:
         self.documents = documents
         self.size = len(documents)
         self.segments = segments
+        self._main = main  # the first `main` segments are the full build's
         self._starts = [segment.start for segment in segments]
         self.dead = dead
         self._dead_ids = np.flatnonzero(dead)
@@ -96,13 +104,18 @@ class SearchIndex:
         self._idf: dict[str, float] = {}
 
     @property
-    def main(self) -> Segment:
-        return self.segments[0]
+    def main(self) -> list[Segment]:
+        """The segments of the full build."""
+        return self.segments[: self._main]
+
+    @property
+    def main_size(self) -> int:
+        return sum(segment.size for segment in self.main)
 
     @property
     def added(self) -> int:
-        """Documents held outside the main segment, dead ones included: what a full build would fold in."""
-        return self.size - self.main.size
+        """Documents held outside the main segments, dead ones included: what a full build would fold in."""
+        return self.size - self.main_size
 
     def extended(self, added: list[Document], gone: list[int]) -> "SearchIndex":
         """A new index: this one with the documents at positions `gone` dead and `added` after
@@ -117,21 +130,23 @@ class SearchIndex:
         documents = self.documents + added
         segments = list(self.segments)
         speller = self.speller
+        averages = self.segments[0].averages
         if added:
-            built = build_postings(added, self.main.averages)
+            built = build_postings(added, averages)
             segments.append(Segment(built, self.size, len(added)))
             speller = speller.extended(built.surface)
             del built
-        if len(segments) > MAX_SEGMENTS:
+        if len(segments) > self._main + MAX_SEGMENTS:
             # Fold the small segments into one: their dead documents leave the counts.
-            first = segments[1].start
+            first = segments[self._main].start
             for doc in np.flatnonzero(dead[first:]).tolist():
                 dead_df.subtract(document_terms(documents[first + doc]))
             dead_df = +dead_df
-            segments = [segments[0], Segment.build(documents[first:], first, self.main.averages, skip=dead[first:])]
+            folded = Segment.build(documents[first:], first, averages, skip=dead[first:])
+            segments = [*segments[: self._main], folded]
         index = object.__new__(SearchIndex)
         index.related, index.speller, index.acronyms = self.related, speller, self.acronyms
-        index._setup(documents, segments, dead, dead_df)
+        index._setup(documents, segments, dead, dead_df, self._main)
         return index
 
     def _segment_of(self, doc: int) -> Segment:

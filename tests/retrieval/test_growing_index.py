@@ -66,14 +66,14 @@ def test_an_entry_added_changed_and_removed_reaches_the_answers_without_a_full_b
     extra.write_text(page(address, [HARBOUR, FERRY]), encoding="utf-8")
     load_paths(engine, [extra])
     added = answerers.refresh()
-    assert added.searcher.index.main is first.searcher.index.main  # the main segment is kept
+    assert added.searcher.index.segments[0] is first.searcher.index.segments[0]  # the main segment is kept
     assert added.answer("harbour pilots Rotterdam").citations[0].title == HARBOUR[0]
     assert "walked out over pay" in " ".join(added.answer("ferry crews Clyde").citations[0].excerpt)
 
     extra.write_text(page(address, [FERRY_CHANGED]), encoding="utf-8")
     load_paths(engine, [extra])
     changed = answerers.refresh()
-    assert changed.searcher.index.main is first.searcher.index.main
+    assert changed.searcher.index.segments[0] is first.searcher.index.segments[0]
     assert "called off their strike" in " ".join(changed.answer("ferry crews Clyde").citations[0].excerpt)
     assert changed.answer("harbour pilots Rotterdam").abstained
     # The previous answerer still answers as it did: nothing of it changed under it.
@@ -98,7 +98,7 @@ def test_many_small_updates_are_folded_into_few_segments(engine: Engine, seed_pa
         path.write_text(page(f"https://www.bbc.co.uk/news/live/world-canal-{number}", [(title, f"Lock keepers zq{number}x said.", 1)]))
         load_paths(engine, [path])
         answerer = answerers.refresh()
-        assert len(answerer.searcher.index.segments) <= MAX_SEGMENTS
+        assert len(answerer.searcher.index.segments) <= 1 + MAX_SEGMENTS
     for number, title in enumerate(titles):
         assert answerer.answer(f"zq{number}x").citations[0].title == title
 
@@ -145,3 +145,32 @@ def test_an_index_grown_by_changes_answers_as_one_built_from_scratch(
 def _small_fold(monkeypatch: pytest.MonkeyPatch) -> None:
     """No full build half-way through these tests: every change extends the index."""
     monkeypatch.setattr("bot.answerer_cache.FOLD_MIN", 1_000_000)
+
+
+def test_an_index_built_in_two_parts_at_once_answers_as_one_built_in_one(
+    knowledge_dir: Path, coverage_dir: Path, shared_dir: Path, database_url: str, monkeypatch: pytest.MonkeyPatch,
+    answerer_for,
+) -> None:
+    whole, _report = answerer_for(database_url, [knowledge_dir, coverage_dir])
+    monkeypatch.setattr("bot.retrieval.parallel_build.PARALLEL_FROM", 10)
+    halves, _report = answerer_for(database_url, [knowledge_dir, coverage_dir])
+    assert len(halves.searcher.index.segments) == 2 and len(whole.searcher.index.segments) == 1
+    questions = [json.loads(line)["q"] for name in EVAL_SETS
+                 for line in (shared_dir / "eval" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    differ = [
+        question for question in questions
+        if [c.ref for c in halves.answer(question).citations[:1]] != [c.ref for c in whole.answer(question).citations[:1]]
+    ]
+    # Each part normalises lengths by its own averages; document counts are the whole's.
+    assert len(differ) <= len(questions) // 100, differ
+
+
+def test_without_a_second_process_the_index_is_built_here(
+    seed_page: Path, database_url: str, monkeypatch: pytest.MonkeyPatch, answerer_for
+) -> None:
+    monkeypatch.setattr("bot.retrieval.parallel_build.PARALLEL_FROM", 10)
+    monkeypatch.setattr("bot.retrieval.parallel_build.sys.executable", "/nonexistent/python")
+    answerer, _report = answerer_for(database_url, [seed_page])
+    assert len(answerer.searcher.index.segments) == 2
+    answer = answerer.answer("What did Peskov say about the summit?")
+    assert answer.citations[0].title == "Kremlin says no concrete plans in place for summit"

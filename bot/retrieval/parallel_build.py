@@ -1,0 +1,69 @@
+"""Build the postings of a large coverage in two parts at once, one in a second process: the
+main index of 100,000 entries is most of a start-up, and the machine has a second core.
+
+The parts become two segments of the index (bot.retrieval.segment), searched side by side like
+any others. The second process is a fresh interpreter running this module, fed the documents
+and answering with the postings through its standard streams: no fork of a process whose other
+threads may hold locks, and nothing depends on how the calling program was started.
+"""
+
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from typing import IO
+
+from bot.retrieval.documents import Document
+from bot.retrieval.postings import Postings, build_postings
+
+log = logging.getLogger(__name__)
+
+# Below this many documents a second process costs more than it saves.
+PARALLEL_FROM = 20_000
+# The other process starts an interpreter first: it gets the smaller part.
+OTHER_SHARE = 0.45
+
+
+def build_in_parts(documents: list[Document]) -> list[tuple[Postings, int, int]]:
+    """(postings, first position, size) of each part, in order."""
+    if len(documents) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return [(build_postings(documents), 0, len(documents))]
+    cut = int(len(documents) * OTHER_SHARE)
+    first: Postings | None = None
+    try:
+        child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    except OSError as exc:
+        log.warning("cannot start a second process to build part of the index (%s)", exc)
+        child = None
+    if child is not None:
+        assert child.stdin is not None and child.stdout is not None
+        feeder = threading.Thread(target=_send, args=(child.stdin, documents[:cut]), name="index part", daemon=True)
+        feeder.start()
+    rest = build_postings(documents[cut:])
+    if child is not None:
+        assert child.stdout is not None
+        try:
+            first = pickle.load(child.stdout)
+        except (EOFError, pickle.UnpicklingError, OSError) as exc:
+            log.warning("the second process building part of the index failed (%s); building it here", exc)
+        finally:
+            child.stdout.close()
+            child.wait()
+    if first is None:
+        first = build_postings(documents[:cut])
+    return [(first, 0, cut), (rest, cut, len(documents) - cut)]
+
+
+def _send(stream: IO[bytes], documents: list[Document]) -> None:
+    try:
+        pickle.dump(documents, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        stream.close()
+    except (BrokenPipeError, OSError):  # the child died: its part is built here instead
+        pass
+
+
+if __name__ == "__main__":
+    part = pickle.load(sys.stdin.buffer)
+    pickle.dump(build_postings(part), sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
