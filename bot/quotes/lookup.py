@@ -35,24 +35,21 @@ class SpeakerMatch:
 
 
 class QuoteBook:
-    def __init__(self, quotes: list[QuoteRecord], texts: list[str] | None = None):
+    def __init__(self, quotes: list[QuoteRecord]):
         self.quotes: list[QuoteRecord] = []
-        self._texts: list[str] = []
         self._by_speaker: dict[str, list[QuoteRecord]] = {}
         self._names: dict[str, str] = {}  # a form of a name -> the speaker's canonical name
-        self._ids: set[int] = set()
-        self._entries: set[int] = set()
         self._speakers: set[int] = set()
         self._by_entry: dict[int, list[int]] = {}  # an entry's quotes, by position
-        self._add(quotes, texts)
+        self._newest_id = 0
+        self._add(quotes)
 
-    def _add(self, quotes: list[QuoteRecord], texts: list[str] | None) -> None:
+    def _add(self, quotes: list[QuoteRecord]) -> None:
         for position, quote in enumerate(quotes, start=len(self.quotes)):
             # Only entries new to the book gain quotes here (an entry whose quotes change is
             # rebuilt with the book), so no list shared with another book grows.
             self._by_entry.setdefault(quote.entry_id, []).append(position)
         self.quotes = self.quotes + quotes
-        self._texts = self._texts + (texts if texts is not None else [utils.default_process(q.text) for q in quotes])
         grown: dict[str, list[QuoteRecord]] = defaultdict(list)
         for quote in quotes:
             grown[quote.speaker].append(quote)
@@ -63,28 +60,28 @@ class QuoteBook:
             # A new list: the one it replaces stays as it was for the book that holds it.
             self._by_speaker[name] = self._by_speaker.get(name, []) + said
         self._name_forms = list(self._names)
-        self._ids.update(q.quote_id for q in quotes)
-        self._entries.update(q.entry_id for q in quotes)
         self._speakers.update(q.speaker_id for q in quotes)
+        self._newest_id = max((q.quote_id for q in quotes), default=self._newest_id)
 
     def extended(self, fresh: list[QuoteRecord], stale_entries: set[int], stale_speakers: set[int]) -> "QuoteBook":
         """This book with `fresh` quotes in, and out the quotes they replace: those of entries in
-        `stale_entries` (their quotes were rewritten or removed) and of speakers in `stale_speakers`.
-        Quotes only added (new entries) cost what they add; one taken out costs a pass over all."""
-        fresh_ids = {quote.quote_id for quote in fresh}
-        if stale_entries & self._entries or stale_speakers & self._speakers or fresh_ids & self._ids:
+        `stale_entries` (their quotes were rewritten or removed), of speakers in `stale_speakers`,
+        and earlier versions of the fresh ones. Quotes only added (new entries) cost what they
+        add; taking one out costs a pass over all."""
+        replacing = any(quote.quote_id <= self._newest_id for quote in fresh)  # a quote changed hands
+        if replacing or stale_speakers & self._speakers or any(entry in self._by_entry for entry in stale_entries):
+            fresh_ids = {quote.quote_id for quote in fresh}
             kept = [
-                (quote, text) for quote, text in zip(self.quotes, self._texts, strict=True)
+                quote for quote in self.quotes
                 if quote.entry_id not in stale_entries and quote.speaker_id not in stale_speakers
                 and quote.quote_id not in fresh_ids
             ]
-            return QuoteBook([q for q, _ in kept] + fresh, [t for _, t in kept] + [utils.default_process(q.text) for q in fresh])
+            return QuoteBook(kept + fresh)
         book = QuoteBook([])
-        book.quotes, book._texts = self.quotes, self._texts
+        book.quotes, book._newest_id = self.quotes, self._newest_id
         book._by_speaker, book._names = dict(self._by_speaker), dict(self._names)
-        book._ids, book._entries, book._speakers = set(self._ids), set(self._entries), set(self._speakers)
-        book._by_entry = dict(self._by_entry)
-        book._add(fresh, None)
+        book._speakers, book._by_entry = set(self._speakers), dict(self._by_entry)
+        book._add(fresh)
         return book
 
     def speaker(self, typed: str) -> SpeakerMatch | None:
@@ -120,12 +117,17 @@ class QuoteBook:
         given, are the only entries whose quotes are compared (those the words find in the index:
         comparing every quote of a large coverage takes a tenth of a second)."""
         query = utils.default_process(words_typed)
-        if len(query) < 6 or not self._texts:
+        if len(query) < 6 or not self.quotes:
             return []
-        choices: list[str] | dict[int, str] = self._texts
-        if entries is not None:
-            choices = {p: self._texts[p] for entry in entries for p in self._by_entry.get(entry, ())}
-        candidates = process.extract(query, choices, scorer=fuzz.token_set_ratio, score_cutoff=QUOTE_CUTOFF, limit=limit)
+        positions = (
+            range(len(self.quotes)) if entries is None
+            else [p for entry in entries for p in self._by_entry.get(entry, ())]
+        )
+        choices = {p: self.quotes[p].text for p in positions}
+        candidates = process.extract(
+            query, choices, scorer=fuzz.token_set_ratio, processor=utils.default_process, score_cutoff=QUOTE_CUTOFF,
+            limit=limit,
+        )
         content = {stem(w) for w in words(words_typed) if w not in STOPWORDS}
         found = [
             (self.quotes[index], len(content & {stem(w) for w in words(self.quotes[index].text)}), score)

@@ -1,5 +1,6 @@
 """Read quotes back: everything (for `quotes --json`), or one speaker's, ranked by topic."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
@@ -12,7 +13,7 @@ from bot.models import Entry, Quote, Speaker
 from bot.times import as_utc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QuoteRecord:
     quote_id: int
     entry_id: int
@@ -45,10 +46,12 @@ def quotes_in(connection: Connection, since: int | None = None) -> list[QuoteRec
         .join(Speaker, col(Speaker.id) == col(Quote.speaker_id))
         .join(Entry, col(Entry.id) == col(Quote.entry_id))
     )
+    rows: Iterable[Row]
     if since is None:
-        rows = connection.execute(
+        # Streamed: a hundred thousand rows held at once would leave their memory behind.
+        rows = connection.execution_options(yield_per=2000).execute(
             statement.order_by(col(Entry.coverage_id), col(Entry.page_number), col(Entry.position), col(Quote.position))
-        ).all()
+        )
     else:
         # Two indexed lookups: one condition over both tables would scan every quote.
         changed = select(col(Speaker.id)).where(col(Speaker.seq) > since)
@@ -56,14 +59,24 @@ def quotes_in(connection: Connection, since: int | None = None) -> list[QuoteRec
         for condition in (col(Quote.seq) > since, col(Quote.speaker_id).in_(changed)):
             found.update((cast(int, row[0]), row) for row in connection.execute(statement.where(condition)).all())
         rows = [found[quote_id] for quote_id in sorted(found)]
-    return [
-        QuoteRecord(
-            quote_id=cast(int, row[0]), entry_id=row[1], speaker_id=row[2], speaker=row[3], speaker_kind=row[4],
-            speaker_role=row[5], aliases=tuple(a for a in row[6].split("|") if a), text=row[7], direct=row[8],
-            entry_title=row[9], published_at=as_utc(row[10]) if row[10] else None, zone=row[11], address=row[12],
-        )
-        for row in rows
-    ]
+    # A large coverage has a hundred thousand quotes by a few thousand speakers: every quote of
+    # one speaker (or one entry) shares one copy of its name, role and aliases (title, time).
+    speakers: dict[int, tuple] = {}
+    entries: dict[int, tuple] = {}
+    records = []
+    for row in rows:
+        speaker = speakers.get(row[2])
+        if speaker is None:
+            speaker = speakers[row[2]] = (row[3], row[4], row[5], tuple(a for a in row[6].split("|") if a))
+        entry = entries.get(row[1])
+        if entry is None:
+            entry = entries[row[1]] = (row[9], as_utc(row[10]) if row[10] else None, row[11], row[12])
+        records.append(QuoteRecord(
+            quote_id=cast(int, row[0]), entry_id=row[1], speaker_id=row[2], speaker=speaker[0], speaker_kind=speaker[1],
+            speaker_role=speaker[2], aliases=speaker[3], text=row[7], direct=row[8],
+            entry_title=entry[0], published_at=entry[1], zone=entry[2], address=entry[3],
+        ))
+    return records
 
 
 def speakers_changed(connection: Connection, since: int) -> set[int]:
