@@ -154,10 +154,17 @@ class SearchIndex:
 
     def has_term(self, term: str) -> bool:
         """Whether a live document may hold this stem, or pair of stems "a b"."""
-        return any(segment.term_id(term) is not None for segment in self.segments)
+        # Asked dozens of times per question: a loop, not a generator.
+        for segment in self.segments:
+            if segment.term_id(term) is not None:
+                return True
+        return False
 
     def df(self, term: str) -> int:
-        return sum(segment.df(term) for segment in self.segments) - self._dead_df.get(term, 0)
+        found = -self._dead_df.get(term, 0) if self._dead_df else 0
+        for segment in self.segments:
+            found += segment.df(term)
+        return found
 
     def is_name(self, word: str) -> bool:
         """Whether the coverage writes this word as a name; a word it never uses, or a figure, is not one."""
@@ -308,6 +315,10 @@ class SearchIndex:
         return scores
 
     def contains(self, term: str, doc: int) -> bool:
+        # Asked for every word of a question and every candidate: the usual case (one segment,
+        # nothing dead) goes straight to it.
+        if len(self.segments) == 1 and not len(self._dead_ids):
+            return self.segments[0].contains(term, doc)
         segment = self._segment_of(doc)
         return not self.dead[doc] and segment.contains(term, doc - segment.start)
 
@@ -317,12 +328,13 @@ class SearchIndex:
         `satisfied` names terms the caller knows the document answers in other words.
         """
         found: dict[str, float] = {}
+        contains = self.segments[0].contains if len(self.segments) == 1 and not len(self._dead_ids) else self.contains
         for item in query:
             if item.phrase:
                 continue
             own = item.stands_for or item.term
             share = (NEAR_WEIGHT if item.near else RELATED_WEIGHT) if item.stands_for else min(item.weight, 1.0)
-            if item.term in satisfied or self.contains(item.term, doc):
+            if item.term in satisfied or contains(item.term, doc):
                 found[own] = max(found.get(own, 0.0), share)
         for item in query:
             if item.phrase and item.term.count(" ") == 1:

@@ -122,7 +122,7 @@ class CoverageUpkeep:
         try:
             await off_loop(self.answerers.refresh)
         except Exception:
-            log.exception("the index could not be rebuilt; answering from the last one")
+            log.exception("the index could not be updated; answering from the last one")
 
     async def stop(self) -> None:
         self.watcher.stopping.set()
