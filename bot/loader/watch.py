@@ -44,6 +44,9 @@ class CoverageWatcher:
     stopping: threading.Event = field(default_factory=threading.Event)
     _seen: dict[Path, tuple[int, int]] = field(default_factory=dict)
     _gone_since: dict[str, float] = field(default_factory=dict)
+    # After a look at the folder: seconds until the last file still being written has settled
+    # (None: none is), when a look at it again would find it ready.
+    settles_in: float | None = None
 
     def changed_files(self, settle: float | None = None) -> dict[Path, tuple[int, int]]:
         """Files that are new or changed since they were last loaded and have settled, with their
@@ -51,6 +54,7 @@ class CoverageWatcher:
         settle = self.settle if settle is None else settle
         changed = {}
         now = time.time()
+        self.settles_in = None
         for path in coverage_files([self.folder]) if self.folder.exists() else []:
             try:
                 stat = path.stat()
@@ -59,7 +63,11 @@ class CoverageWatcher:
             signature = (stat.st_size, stat.st_mtime_ns)
             # Only a recent time means "still being written": a time ahead of the clock is skew.
             being_written = 0 <= now - stat.st_mtime < settle
-            if self._seen.get(path) != signature and not being_written:
+            if self._seen.get(path) == signature:
+                continue
+            if being_written:
+                self.settles_in = max(self.settles_in or 0.0, settle - (now - stat.st_mtime))
+            else:
                 changed[path] = signature
         return changed
 

@@ -73,8 +73,14 @@ class CoverageUpkeep:
 
     async def _checks(self) -> None:
         await self.check()
-        while self._again and not self.watcher.stopping.is_set():
-            self._again = False
+        while not self.watcher.stopping.is_set():
+            if self._again:
+                self._again = False
+            elif self.watcher.settles_in is not None:
+                # A file was still being written: look again once it has been left alone.
+                await asyncio.sleep(self.watcher.settles_in + 0.1)
+            else:
+                return
             await self.check()
 
     def watch(self) -> None:
@@ -98,8 +104,8 @@ class CoverageUpkeep:
                         self.start_check()  # for anything that landed before the watch was in place
                     continue
                 log.debug("%d change(s) in %s", len(changes), self.watcher.folder)
-                # A file is read once it has been left alone for the watcher's settle time.
-                await asyncio.sleep(self.watcher.settle + 0.1)
+                # Now: a file moved in whole is read at once; one still being written is looked
+                # at again once it has been left alone for the watcher's settle time (_checks).
                 self.start_check()
         except Exception as exc:  # no events: the periodic check is still there
             log.warning("cannot watch %s for changes (%s); checking every interval instead",

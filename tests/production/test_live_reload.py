@@ -94,6 +94,21 @@ def test_a_new_file_is_noticed_and_only_it_is_read(engine: Engine, folder: Path)
     assert watcher.poll() is None
 
 
+def test_a_file_still_being_written_waits_and_says_when_to_look_again(engine: Engine, folder: Path) -> None:
+    watcher = CoverageWatcher(engine, folder, settle=30)
+    old = time.time() - 60
+    os.utime(folder / "seed.txt", (old, old))
+    assert watcher.poll() is not None and watcher.settles_in is None  # a file moved in whole is read at once
+    fresh = folder / "fresh.txt"
+    fresh.write_text(page("https://www.bbc.co.uk/news/live/world-test-42", NEW_ENTRY_TITLE, "Keepers walked out."))
+    assert watcher.poll() is None
+    assert watcher.settles_in is not None and 25 < watcher.settles_in <= 30
+    os.utime(fresh, (old, old))  # left alone long enough
+    report = watcher.poll()
+    assert report is not None and [o.path.name for o in report.outcomes] == ["fresh.txt"]
+    assert watcher.settles_in is None
+
+
 def test_a_changed_file_is_noticed(engine: Engine, folder: Path) -> None:
     watcher = CoverageWatcher(engine, folder, settle=0)
     watcher.poll()
