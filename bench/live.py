@@ -108,6 +108,8 @@ def main() -> int:
             rss_ready, _ = memory_mb(bot.proc.pid)
             stop = threading.Event()
             latencies: list[float] = []
+            slowest: list[tuple[float, float, str]] = []  # (seconds, when since the users started, question)
+            users_started = time.perf_counter()
             unanswered = 0
 
             def ask(chat: int, text: str, timeout: float = 30.0) -> tuple[float, str] | None:
@@ -127,9 +129,14 @@ def main() -> int:
                 nonlocal unanswered
                 number = 0
                 while not stop.is_set():
-                    answered = ask(chat, QUESTIONS[number % len(QUESTIONS)])
+                    question = QUESTIONS[number % len(QUESTIONS)]
+                    asked_at = time.perf_counter() - users_started
+                    answered = ask(chat, question)
                     if answered is not None:
                         latencies.append(answered[0])
+                        slowest.append((answered[0], asked_at, question))
+                        slowest.sort(reverse=True)
+                        del slowest[3:]
                     else:
                         unanswered += 1
                     number += 1
@@ -192,6 +199,7 @@ def main() -> int:
         "rss_ready_mb": round(rss_ready),
         "rss_end_mb": round(rss_now),
         "rss_peak_mb": round(rss_peak),
+        "slowest_answers": [f"{seconds * 1000:.0f} ms at {at:.1f} s: {question}" for seconds, at, question in slowest],
     }
     for key, value in results.items():
         print(f"{key}: {value}")

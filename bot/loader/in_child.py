@@ -13,6 +13,7 @@ import logging
 import threading
 from multiprocessing import get_context
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from bot.loader.run import LoadReport, load_paths
@@ -21,7 +22,9 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.1
 # A child must not be forked from a process with threads running (their locks would be copied
-# held); a fresh interpreter costs about a second, once per batch of changed files.
+# held): it is a fresh interpreter, started once and kept, so that its second of start-up
+# (importing, reading WordNet and the names list) is not paid again by every load, on the core
+# the answers need.
 _CONTEXT = get_context("spawn")
 
 
@@ -29,38 +32,76 @@ class LoadStopped(Exception):
     """The bot is stopping: the load was abandoned, with what it had committed kept."""
 
 
-def load_in_child(database_url: str, paths: list[Path], stop: threading.Event) -> LoadReport:
-    receiving, sending = _CONTEXT.Pipe(duplex=False)
-    child = _CONTEXT.Process(target=_load, args=(database_url, paths, sending), name="newsdesk-load", daemon=True)
-    child.start()
-    sending.close()
-    try:
-        while not receiving.poll(POLL_SECONDS):
-            if stop.is_set():
-                child.terminate()
-                raise LoadStopped()
-            if not child.is_alive():
-                raise RuntimeError(f"the loading process ended without a report (exit code {child.exitcode})")
-        outcome = receiving.recv()
-    finally:
-        child.join(5)
-        receiving.close()
-    if isinstance(outcome, BaseException):
-        raise outcome
-    return outcome
+class ChildLoader:
+    """Loads files in one long-lived child process, started on first use and again if it dies."""
+
+    def __init__(self, database_url: str):
+        self.database_url = database_url
+        self._lock = threading.Lock()  # one load at a time goes to the child
+        self._child: BaseProcess | None = None
+        self._pipe: Connection | None = None
+
+    def load(self, paths: list[Path], stop: threading.Event) -> LoadReport:
+        with self._lock:
+            child, pipe = self._running()
+            pipe.send(paths)
+            try:
+                while not pipe.poll(POLL_SECONDS):
+                    if stop.is_set():
+                        self._end()
+                        raise LoadStopped()
+                    if not child.is_alive():
+                        self._end()
+                        raise RuntimeError(f"the loading process ended without a report (exit code {child.exitcode})")
+                outcome = pipe.recv()
+            except (EOFError, OSError) as exc:
+                self._end()
+                raise RuntimeError(f"the loading process ended without a report ({exc})") from exc
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    def _running(self) -> tuple[BaseProcess, Connection]:
+        if self._child is None or self._pipe is None or not self._child.is_alive():
+            self._end()
+            ours, theirs = _CONTEXT.Pipe(duplex=True)
+            self._child = _CONTEXT.Process(target=_serve, args=(self.database_url, theirs), name="newsdesk-load", daemon=True)
+            self._child.start()
+            theirs.close()
+            self._pipe = ours
+        return self._child, self._pipe
+
+    def _end(self) -> None:
+        if self._child is not None and self._child.is_alive():
+            self._child.terminate()
+        if self._child is not None:
+            self._child.join(5)
+        if self._pipe is not None:
+            self._pipe.close()
+        self._child, self._pipe = None, None
+
+    def close(self) -> None:
+        with self._lock:
+            self._end()
 
 
-def _load(database_url: str, paths: list[Path], sending: Connection) -> None:
+def _serve(database_url: str, pipe: Connection) -> None:
     from bot.db import make_engine
 
     engine = make_engine(database_url)
     try:
-        report: LoadReport | BaseException = load_paths(engine, paths, workers=1)
-    except Exception as exc:  # handed to the bot, which logs it as it would its own
-        report = exc
+        while True:
+            try:
+                paths = pipe.recv()
+            except EOFError:  # the bot is gone
+                return
+            try:
+                report: LoadReport | BaseException = load_paths(engine, paths, workers=1)
+            except Exception as exc:  # handed to the bot, which logs it as it would its own
+                report = exc
+            try:
+                pipe.send(report)
+            except Exception as exc:  # an exception that cannot be pickled
+                pipe.send(RuntimeError(f"{type(exc).__name__} in the loading process"))
     finally:
         engine.dispose()
-    try:
-        sending.send(report)
-    except Exception as exc:  # an exception that cannot be pickled
-        sending.send(RuntimeError(f"{type(exc).__name__} in the loading process"))

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import col
 
 from bot.kinds import LoadStatus
-from bot.loader.in_child import load_in_child
+from bot.loader.in_child import ChildLoader
 from bot.loader.run import LoadReport, coverage_files, load_paths
 from bot.loader.unload import unload_sources
 from bot.models import Page
@@ -47,6 +47,7 @@ class CoverageWatcher:
     # After a look at the folder: seconds until the last file still being written has settled
     # (None: none is), when a look at it again would find it ready.
     settles_in: float | None = None
+    _child: ChildLoader | None = None
 
     def changed_files(self, settle: float | None = None) -> dict[Path, tuple[int, int]]:
         """Files that are new or changed since they were last loaded and have settled, with their
@@ -87,7 +88,14 @@ class CoverageWatcher:
         url = self.engine.url
         if not self.in_child or (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")):
             return load_paths(self.engine, paths)
-        return load_in_child(url.render_as_string(hide_password=False), paths, self.stopping)
+        if self._child is None:
+            self._child = ChildLoader(url.render_as_string(hide_password=False))
+        return self._child.load(paths, self.stopping)
+
+    def close(self) -> None:
+        """End the loading child process, if there is one."""
+        if self._child is not None:
+            self._child.close()
 
     def reload_all(self) -> LoadReport:
         """Every file again, now (an admin's /reload: whoever asks knows the files are ready)."""

@@ -141,3 +141,4 @@ class CoverageUpkeep:
             self._task.cancel()
             with suppress(asyncio.CancelledError):
                 await self._task
+        await off_loop(self.watcher.close)
