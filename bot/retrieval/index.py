@@ -14,7 +14,7 @@ import numpy as np
 
 from bot.retrieval.acronyms import Acronyms
 from bot.retrieval.documents import Document
-from bot.retrieval.first_names import is_first_name
+from bot.retrieval.first_names import first_names, is_first_name
 from bot.retrieval.parallel_build import build_in_parts
 from bot.retrieval.postings import build_postings, document_terms, sample_step
 from bot.retrieval.related import RelatedWords, configured
@@ -76,6 +76,7 @@ class SearchIndex:
     def __init__(self, documents: list[Document], related: RelatedWords | None = None):
         parts = build_in_parts(documents)
         self.related = related if related is not None else configured()
+        first_names()  # read now rather than in the middle of the first question that needs it
         surface: Counter = Counter()
         for built, _start, _size in parts:
             surface.update(built.surface)
