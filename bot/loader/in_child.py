@@ -87,7 +87,10 @@ class ChildLoader:
 
 def _serve(database_url: str, pipe: Connection) -> None:
     from bot.db import make_engine
+    from bot.quotes.name_evidence import load_resources
 
+    # Now, while the bot starts: not during the first new page, beside the answers.
+    load_resources()
     engine = make_engine(database_url)
     try:
         while True:
