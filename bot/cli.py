@@ -5,16 +5,27 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import ArgumentError
 
-from bot.answerer_cache import build_answerer
 from bot.config import get_settings
 from bot.db import get_engine
 from bot.kinds import LoadStatus
 from bot.loader.run import FileOutcome, load_paths
-from bot.render_text import answer_json, answer_text
+
+if TYPE_CHECKING:
+    from bot.answers import Answerer
+
+
+def _answerer(engine: Engine) -> "Answerer":
+    # Imported when a command answers: `load`, run by hand or by a script for every new page,
+    # starts faster without the index and answer code.
+    from bot.answerer_cache import build_answerer
+
+    return build_answerer(engine)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,6 +105,8 @@ def _engine():
 
 
 def _print(answer, as_json: bool) -> None:
+    from bot.render_text import answer_json, answer_text
+
     print(answer_json(answer) if as_json else answer_text(answer), flush=True)
 
 
@@ -155,7 +168,7 @@ def _ask(args: argparse.Namespace) -> int:
         return 2
     engine = _engine()
     _load_if_empty(engine)
-    answerer = build_answerer(engine)
+    answerer = _answerer(engine)
     if args.batch is None:
         lines: list[str | None] = [args.question]
     else:
@@ -206,13 +219,13 @@ def _load_if_empty(engine) -> None:
 
 
 def _latest(args: argparse.Namespace) -> int:
-    answer = build_answerer(_engine()).latest(max(1, min(args.count, 20)))
+    answer = _answerer(_engine()).latest(max(1, min(args.count, 20)))
     _print(answer, args.json)
     return 0
 
 
 def _summary(args: argparse.Namespace) -> int:
-    answer = build_answerer(_engine()).key_points()
+    answer = _answerer(_engine()).key_points()
     _print(answer, args.json)
     return 0
 
@@ -263,7 +276,7 @@ def _run(args: argparse.Namespace, main=None) -> int:
 
 
 def _who(args: argparse.Namespace) -> int:
-    answer = build_answerer(_engine()).who(args.name, " ".join(args.topic))
+    answer = _answerer(_engine()).who(args.name, " ".join(args.topic))
     _print(answer, args.json)
     return 0
 
