@@ -10,12 +10,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answers import Answerer
-from bot.changes import published_version
+from bot.changes import content_version, published_version
 from bot.changes_read import Changes, read_changes
-from bot.memory import release_free_memory, settle_after_build, settle_after_update
+from bot.memory import release_free_memory, settle_after_build
 from bot.quotes.lookup import QuoteBook
 from bot.quotes.query import quotes_in
-from bot.retrieval.documents import content_version, documents_in
+from bot.retrieval.documents import documents_in
 from bot.retrieval.index import SearchIndex
 from bot.retrieval.search import Searcher
 from bot.transactions import reading
@@ -126,8 +126,10 @@ class AnswererCache:
             return
         changes = read_changes(self.engine, self._version)
         self._answerer, self._version = extended_answerer(current, changes), changes.version
+        # Reference counting freed what only the old index held (nothing in an index forms a
+        # cycle): hand it back, without a collection that would stop answers meanwhile.
         del current
-        settle_after_update()
+        release_free_memory()
         log.info(
             "index updated to version %d: %d documents in, %d out, %.3fs",
             changes.version, len(changes.documents), len(changes.replaced), time.perf_counter() - started,

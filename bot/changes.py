@@ -9,7 +9,7 @@ version last. A reader that saw version V reads rows stamped above V and removal
 from collections.abc import Iterable
 
 from sqlalchemy import select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
 from bot.db import insert_for
@@ -19,6 +19,12 @@ from bot.models import ContentVersion, Removal, table_of
 
 def published_version(connection: Connection) -> int:
     return connection.execute(select(col(ContentVersion.version)).where(col(ContentVersion.id) == 1)).scalar() or 0
+
+
+def content_version(engine: Engine) -> int:
+    """The version the database holds now: what a process compares with the one it indexed."""
+    with engine.connect() as connection:
+        return published_version(connection)
 
 
 def pending_version(connection: Connection) -> int:
@@ -34,6 +40,8 @@ def publish(connection: Connection) -> None:
 
 
 def record_removals(connection: Connection, kind: RemovalKind, row_ids: Iterable[int]) -> None:
-    rows = [{"kind": kind.value, "row_id": row_id, "seq": pending_version(connection)} for row_id in row_ids]
-    if rows:
+    ids = list(row_ids)
+    if ids:
+        seq = pending_version(connection)
+        rows = [{"kind": kind.value, "row_id": row_id, "seq": seq} for row_id in ids]
         connection.execute(table_of(Removal).insert(), rows)

@@ -17,7 +17,6 @@ from bot.transactions import reading
 
 @dataclass(frozen=True)
 class Changes:
-    since: int
     version: int
     documents: list[Document]  # new, or changed: they replace the documents of the same ids
     removed: set[str]  # ids (bot.refs) of entries and summary points that went
@@ -42,4 +41,4 @@ def read_changes(engine: Engine, since: int) -> Changes:
                for kind, row_id in removals if kind != RemovalKind.QUOTES}
     stale = {row_id for kind, row_id in removals if kind != RemovalKind.SUMMARY}
     stale |= {d.row_id for d in documents if d.kind == DocumentKind.ENTRY}
-    return Changes(since, version, documents, removed, quotes, stale, speakers)
+    return Changes(version, documents, removed, quotes, stale, speakers)

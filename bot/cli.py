@@ -207,7 +207,7 @@ def _batch_lines(raw: bytes, name: str) -> list[str | None]:
 
 def _load_if_empty(engine) -> None:
     """A first question on a new database loads KNOWLEDGE_DIR first, as the bot does at start."""
-    from bot.retrieval.documents import content_version
+    from bot.changes import content_version
 
     if content_version(engine) == 0:
         folder = get_settings().knowledge_dir

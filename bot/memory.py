@@ -35,9 +35,3 @@ def settle_after_build() -> None:
     gc.freeze()
     release_free_memory()
 
-
-def settle_after_update() -> None:
-    """Call once an extended index replaced the one it extends: reference counting freed what
-    only the old one held (nothing of an index forms a cycle), and this hands it back to the
-    operating system. No collection: that would stop answers for tens of milliseconds."""
-    release_free_memory()

@@ -153,6 +153,7 @@ def unlink_entries(connection: Connection, page_id: int, shown: list[int]) -> in
             select(links.c.entry_id).where(links.c.page_id == page_id, links.c.entry_id.not_in(shown))
         ).all()
     ]
+    seq = pending_version(connection) if dropped else 0
     for start in range(0, len(dropped), 500):
         chunk = dropped[start : start + 500]
         connection.execute(delete(links).where(links.c.page_id == page_id, links.c.entry_id.in_(chunk)))
@@ -176,7 +177,7 @@ def unlink_entries(connection: Connection, page_id: int, shown: list[int]) -> in
                     page_id=other,
                     page_number=select(col(Page.page_number)).where(col(Page.id) == other).scalar_subquery(),
                     address=select(col(Page.address)).where(col(Page.id) == other).scalar_subquery(),
-                    seq=pending_version(connection),
+                    seq=seq,
                 )
             )
     return removed

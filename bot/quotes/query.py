@@ -54,9 +54,8 @@ def quotes_in(connection: Connection, since: int | None = None) -> list[QuoteRec
         )
     else:
         # Two indexed lookups: one condition over both tables would scan every quote.
-        changed = select(col(Speaker.id)).where(col(Speaker.seq) > since)
         found: dict[int, Row] = {}
-        for condition in (col(Quote.seq) > since, col(Quote.speaker_id).in_(changed)):
+        for condition in (col(Quote.seq) > since, col(Quote.speaker_id).in_(_speakers_since(since))):
             found.update((cast(int, row[0]), row) for row in connection.execute(statement.where(condition)).all())
         rows = [found[quote_id] for quote_id in sorted(found)]
     # A large coverage has a hundred thousand quotes by a few thousand speakers: every quote of
@@ -79,5 +78,9 @@ def quotes_in(connection: Connection, since: int | None = None) -> list[QuoteRec
     return records
 
 
+def _speakers_since(since: int):
+    return select(col(Speaker.id)).where(col(Speaker.seq) > since)
+
+
 def speakers_changed(connection: Connection, since: int) -> set[int]:
-    return {cast(int, i) for i in connection.execute(select(col(Speaker.id)).where(col(Speaker.seq) > since)).scalars()}
+    return {cast(int, i) for i in connection.execute(_speakers_since(since)).scalars()}

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import col
 
 from bot.kinds import DocumentKind
-from bot.models import ContentVersion, Coverage, Entry, SummaryPoint
+from bot.models import Coverage, Entry, SummaryPoint
 from bot.times import as_utc
 
 
@@ -44,11 +44,6 @@ class Document:
     def plain_text(self) -> str:
         """Title and body as one run of text."""
         return f"{self.title} {self.body}"
-
-
-def content_version(engine: Engine) -> int:
-    with engine.connect() as connection:
-        return connection.execute(select(col(ContentVersion.version)).where(col(ContentVersion.id) == 1)).scalar() or 0
 
 
 def _shared(value: str | None) -> str | None:

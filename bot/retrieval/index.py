@@ -99,6 +99,9 @@ class SearchIndex:
         self._starts = [segment.start for segment in segments]
         self.dead = dead
         self._dead_ids = np.flatnonzero(dead)
+        # The usual case, one segment and nothing dead: `contains` goes straight to it (it is
+        # asked for every word of a question and every candidate).
+        self._contains = segments[0].contains if len(segments) == 1 and not len(self._dead_ids) else self._contains_any
         self._dead_df = dead_df  # documents of the segments' counts that are dead, per term
         self.live = self.size - len(self._dead_ids)
         self.max_idf = float(math.log1p((self.live + 0.5) / 0.5)) if self.live else 1.0
@@ -316,10 +319,9 @@ class SearchIndex:
         return scores
 
     def contains(self, term: str, doc: int) -> bool:
-        # Asked for every word of a question and every candidate: the usual case (one segment,
-        # nothing dead) goes straight to it.
-        if len(self.segments) == 1 and not len(self._dead_ids):
-            return self.segments[0].contains(term, doc)
+        return self._contains(term, doc)
+
+    def _contains_any(self, term: str, doc: int) -> bool:
         segment = self._segment_of(doc)
         return not self.dead[doc] and segment.contains(term, doc - segment.start)
 
@@ -329,7 +331,7 @@ class SearchIndex:
         `satisfied` names terms the caller knows the document answers in other words.
         """
         found: dict[str, float] = {}
-        contains = self.segments[0].contains if len(self.segments) == 1 and not len(self._dead_ids) else self.contains
+        contains = self._contains
         for item in query:
             if item.phrase:
                 continue

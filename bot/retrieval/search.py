@@ -52,8 +52,6 @@ class Ranking:
     want: Wanted | None = None  # the kind of answer the question asks for
 
 
-
-
 PassageCache = dict[int, tuple[list[str], list[frozenset[str]]]]
 
 

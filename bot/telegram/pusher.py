@@ -23,11 +23,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.answerer_cache import AnswererCache
 from bot.answers import Answerer, Citation
+from bot.changes import content_version
 from bot.following import store
 from bot.following.store import DuePush, FollowRow
 from bot.kinds import DocumentKind
 from bot.refs import entry_id_of
-from bot.retrieval.documents import content_version
 from bot.telegram.delivery import Delivery
 from bot.telegram.outbox import Outgoing
 from bot.telegram.render import citation_html, push_message

@@ -13,11 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 import bot.loader.run
+from bot.changes import content_version
 from bot.cli import main
 from bot.db import make_engine
 from bot.loader.run import LoadReport, load_paths
 from bot.models import Coverage, Entry, Page, SummaryPoint
-from bot.retrieval.documents import content_version
 from bot.times import as_utc
 
 UTC = UTC

@@ -20,10 +20,10 @@ from sqlalchemy.engine import Engine
 import bot.answerer_cache
 from bot.answerer_cache import AnswererCache
 from bot.answers import Answerer
+from bot.changes import content_version
 from bot.db import create_schema, drop_schema, make_engine
 from bot.loader.run import LoadReport, load_paths
 from bot.models import Coverage, Entry, Page, Quote, Speaker, SummaryPoint
-from bot.retrieval.documents import content_version
 from bot.times import as_utc
 
 # Nobody the seed page quotes. Pages meet them in this order (see

@@ -21,10 +21,10 @@ from sqlmodel import SQLModel
 
 from bot.answerer_cache import AnswererCache
 from bot.answers import Answer, Answerer
+from bot.changes import content_version
 from bot.db import create_schema, make_engine
 from bot.loader.page_text import PageError, ParsedPage, parse_page
 from bot.loader.run import load_paths
-from bot.retrieval.documents import content_version
 from bot.telegram.render import MAX_MESSAGE, answer_blocks, split_messages
 from tests.support.fake_bot_api import validate_telegram_html
 

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from bot.answerer_cache import AnswererCache, build_answerer
+from bot.answers import Answerer
+from bot.changes import content_version
 from bot.changes_read import read_changes
 from bot.loader.run import load_paths
 from bot.loader.unload import unload_sources
-from bot.retrieval.documents import content_version
 from bot.retrieval.index import MAX_SEGMENTS
 
 EVAL_SETS = ("seed_questions.jsonl", "pages_questions.jsonl", "people_questions.jsonl")
@@ -23,6 +24,16 @@ def page(address: str, entries: list[tuple[str, str, int]]) -> str:
     for number, (title, body, minute) in enumerate(entries, start=1):
         lines += [f"  {number}. {title}published at 10:{minute:02d} Greenwich Mean Time 3 March 2022", "", f"    {body}", ""]
     return "\n".join(lines)
+
+
+def shared_questions_answered_apart(shared_dir: Path, one: Answerer, other: Answerer) -> tuple[list[str], list[str]]:
+    """The shared sets' questions, and those whose top citation differs between two answerers."""
+    questions = [json.loads(line)["q"] for name in EVAL_SETS
+                 for line in (shared_dir / "eval" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    return questions, [
+        question for question in questions
+        if [c.ref for c in one.answer(question).citations[:1]] != [c.ref for c in other.answer(question).citations[:1]]
+    ]
 
 
 HARBOUR = ("Harbour pilots strike in Rotterdam", "Harbour pilots stopped guiding ships into Rotterdam, the union said.", 5)
@@ -129,12 +140,7 @@ def test_an_index_grown_by_changes_answers_as_one_built_from_scratch(
     assert len(grown.searcher.index.segments) > 1
     scratch = build_answerer(engine)
 
-    questions = [json.loads(line)["q"] for name in EVAL_SETS
-                 for line in (shared_dir / "eval" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
-    differ = [
-        question for question in questions
-        if [c.ref for c in grown.answer(question).citations[:1]] != [c.ref for c in scratch.answer(question).citations[:1]]
-    ]
+    questions, differ = shared_questions_answered_apart(shared_dir, grown, scratch)
     # Only the length normalisation differs (by the main segment's averages): answers barely move.
     assert len(differ) <= len(questions) // 100, differ
     assert grown.stats().entries == scratch.stats().entries
@@ -155,12 +161,7 @@ def test_an_index_built_in_two_parts_at_once_answers_as_one_built_in_one(
     monkeypatch.setattr("bot.retrieval.parallel_build.PARALLEL_FROM", 10)
     halves, _report = answerer_for(database_url, [knowledge_dir, coverage_dir])
     assert len(halves.searcher.index.segments) == 2 and len(whole.searcher.index.segments) == 1
-    questions = [json.loads(line)["q"] for name in EVAL_SETS
-                 for line in (shared_dir / "eval" / name).read_text(encoding="utf-8").splitlines() if line.strip()]
-    differ = [
-        question for question in questions
-        if [c.ref for c in halves.answer(question).citations[:1]] != [c.ref for c in whole.answer(question).citations[:1]]
-    ]
+    questions, differ = shared_questions_answered_apart(shared_dir, halves, whole)
     # Each part normalises lengths by its own averages; document counts are the whole's.
     assert len(differ) <= len(questions) // 100, differ
 
