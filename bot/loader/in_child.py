@@ -16,16 +16,20 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from bot.loader.run import LoadReport, load_paths
 
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.1
-# A child must not be forked from a process with threads running (their locks would be copied
-# held): it is a fresh interpreter, started once and kept, so that its second of start-up
-# (importing, reading WordNet and the names list) is not paid again by every load, on the core
-# the answers need.
-_CONTEXT = get_context("spawn")
+# The child is started once and kept, so that its second of start-up (importing, reading WordNet
+# and the names list) is not paid again by every load, on the core the answers need. Started
+# while the bot's process still runs one thread, it is forked and shares what that process has
+# imported and read; a child started later (after one died) is a fresh interpreter, as a fork
+# from a process with threads running would copy their locks held.
+_FORK = get_context("fork")
+_SPAWN = get_context("spawn")
 
 
 class LoadStopped(Exception):
@@ -40,6 +44,19 @@ class ChildLoader:
         self._lock = threading.Lock()  # one load at a time goes to the child
         self._child: BaseProcess | None = None
         self._pipe: Connection | None = None
+
+    @classmethod
+    def for_url(cls, database_url: str) -> ChildLoader | None:
+        """A loader for this database, or None when only this process can open it (SQLite in memory)."""
+        url = make_url(database_url)
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            return None
+        return cls(database_url)
+
+    def start(self) -> None:
+        """Start the child now (the bot does, before it opens the database or starts a thread)."""
+        with self._lock:
+            self._running()
 
     def load(self, paths: list[Path], stop: threading.Event) -> LoadReport:
         with self._lock:
@@ -64,8 +81,9 @@ class ChildLoader:
     def _running(self) -> tuple[BaseProcess, Connection]:
         if self._child is None or self._pipe is None or not self._child.is_alive():
             self._end()
-            ours, theirs = _CONTEXT.Pipe(duplex=True)
-            self._child = _CONTEXT.Process(target=_serve, args=(self.database_url, theirs), name="newsdesk-load", daemon=True)
+            context = _FORK if threading.active_count() == 1 else _SPAWN
+            ours, theirs = context.Pipe(duplex=True)
+            self._child = context.Process(target=_serve, args=(self.database_url, theirs), name="newsdesk-load", daemon=True)
             self._child.start()
             theirs.close()
             self._pipe = ours

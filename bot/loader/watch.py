@@ -40,6 +40,8 @@ class CoverageWatcher:
     # Load in a child process (bot.loader.in_child), for the running bot; a database only this
     # process can open (SQLite in memory) is loaded in place.
     in_child: bool = False
+    # The child to load in, when the caller started it already; one is made on first use otherwise.
+    child: ChildLoader | None = None
     # Set when the process stops: a load under way is abandoned (what it committed stays).
     stopping: threading.Event = field(default_factory=threading.Event)
     _seen: dict[Path, tuple[int, int]] = field(default_factory=dict)
@@ -47,7 +49,6 @@ class CoverageWatcher:
     # After a look at the folder: seconds until the last file still being written has settled
     # (None: none is), when a look at it again would find it ready.
     settles_in: float | None = None
-    _child: ChildLoader | None = None
 
     def changed_files(self, settle: float | None = None) -> dict[Path, tuple[int, int]]:
         """Files that are new or changed since they were last loaded and have settled, with their
@@ -85,17 +86,16 @@ class CoverageWatcher:
 
     def _load(self, paths: list[Path]) -> LoadReport:
         log.info("loading %d new or changed file(s)", len(paths))
-        url = self.engine.url
-        if not self.in_child or (url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")):
+        if self.child is None and self.in_child:
+            self.child = ChildLoader.for_url(self.engine.url.render_as_string(hide_password=False))
+        if self.child is None:
             return load_paths(self.engine, paths)
-        if self._child is None:
-            self._child = ChildLoader(url.render_as_string(hide_password=False))
-        return self._child.load(paths, self.stopping)
+        return self.child.load(paths, self.stopping)
 
     def close(self) -> None:
         """End the loading child process, if there is one."""
-        if self._child is not None:
-            self._child.close()
+        if self.child is not None:
+            self.child.close()
 
     def reload_all(self) -> LoadReport:
         """Every file again, now (an admin's /reload: whoever asks knows the files are ready)."""

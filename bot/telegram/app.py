@@ -28,8 +28,9 @@ from telegram.request import HTTPXRequest
 from bot.answerer_cache import AnswererCache
 from bot.config import Settings
 from bot.db import get_engine
-from bot.loader.in_child import LoadStopped
+from bot.loader.in_child import ChildLoader, LoadStopped
 from bot.loader.watch import CoverageWatcher
+from bot.quotes.name_evidence import load_resources
 from bot.refs import ENTRY
 from bot.telegram import errors, follow_handlers, guards, handlers
 from bot.telegram.asked import RecentQuestions
@@ -61,7 +62,7 @@ def make_bot(settings: Settings) -> UpdateTolerantBot:
     )
 
 
-def build_application(settings: Settings, answerers: AnswererCache) -> Application:
+def build_application(settings: Settings, answerers: AnswererCache, loader: ChildLoader | None = None) -> Application:
     bot = make_bot(settings)
     builder = (
         ApplicationBuilder()
@@ -81,7 +82,8 @@ def build_application(settings: Settings, answerers: AnswererCache) -> Applicati
     state.limiter = QuestionLimiter(settings.questions_per_minute)
     state.asked = RecentQuestions()
     watcher = CoverageWatcher(
-        answerers.engine, settings.knowledge_dir, unload_after=settings.unload_after_seconds, in_child=True
+        answerers.engine, settings.knowledge_dir, unload_after=settings.unload_after_seconds, in_child=True,
+        child=loader,
     )
     state.watcher = watcher
     state.upkeep = upkeep = CoverageUpkeep(watcher, answerers)
@@ -211,12 +213,21 @@ MAX_DATABASE_WAIT_SECONDS = 30.0
 
 
 def run(settings: Settings) -> None:
+    # WordNet and the names list serve the index here and quote extraction in the loading child;
+    # started now, before the database is opened or any thread runs, the child is forked and
+    # shares them, and every module imported so far, instead of reading them again.
+    load_resources()
+    loader = ChildLoader.for_url(settings.database_url)
+    if loader is not None:
+        loader.start()
     engine = open_database(settings)
     if engine is None:
         log.info("stopped before the database could be used")
+        if loader is not None:
+            loader.close()
         return
     answerers = AnswererCache(engine, check_every=settings.index_check_seconds)
-    application = build_application(settings, answerers)
+    application = build_application(settings, answerers, loader)
     _stop_at_once_on_signals(application.bot_data.watcher)
     # None: the handlers above replace python-telegram-bot's own.
     stop_signals = None
