@@ -244,6 +244,7 @@ def learn_names(paragraph: str, context: SpeakerContext) -> None:
     are someone's words, not the story's subjects, and are passed over.
     """
     narrative = QUOTE_SPAN.sub(" ", paragraph) if ANY_MARK.search(paragraph) else paragraph
+    known = context.known
     for sentence in SENTENCE_END.split(narrative):
         subject_taken = False
         titled = TITLE_SUBJECT.match(sentence) if sentence.lstrip().startswith(ARTICLES) else None
@@ -255,22 +256,20 @@ def learn_names(paragraph: str, context: SpeakerContext) -> None:
                 subject_taken = True
         for found in CAPITALISED_RUN.finditer(sentence):
             run = found.group()
-            if run in CAPITALISED_FUNCTION_WORDS:
+            reading = _reading(run)
+            if reading is None:
                 continue  # "The", "But", "He": most runs, and never a name
-            role, name = split_name(run)
-            if not name and run.endswith(("'s", "’s")):
-                role, name = split_name(run[:-2])  # "Tamoor Tariq's condition": a name all the same
-            words = name.split()
-            if len(words) >= 2 and not not_a_person(name):
-                speaker = context.known.get(name.lower()) or QuotedSpeaker(name, SpeakerKind.PERSON, _role_before(sentence, run, role))
-                context.known.setdefault(name.lower(), speaker)
-                context.known.setdefault(words[-1].lower(), speaker)
+            role, name, key, last_key, first_key, is_person = reading
+            if is_person:
+                speaker = known.get(key) or QuotedSpeaker(name, SpeakerKind.PERSON, _role_before(sentence, run, role))
+                known.setdefault(key, speaker)
+                known.setdefault(last_key, speaker)
                 context.recent_people.append(speaker)
                 if not subject_taken:
                     remember(speaker, context)
                     subject_taken = True
-            elif words and words[0].lower() in context.known and not subject_taken:
-                remember(context.known[words[0].lower()], context)
+            elif first_key in known and not subject_taken:
+                remember(known[first_key], context)
                 subject_taken = True
             else:
                 org = _named_organisation(run)
@@ -285,6 +284,21 @@ def learn_names(paragraph: str, context: SpeakerContext) -> None:
 
 
 ARTICLES = ("The ", "A ", "An ")
+
+
+@lru_cache(maxsize=100_000)
+def _reading(run: str) -> tuple[str, str, str, str, str | None, bool] | None:
+    """What a capitalised run can be, whatever the entry: None for a function word, else its
+    role and name, the name's keys (whole, surname, first word) and whether it names a person."""
+    if run in CAPITALISED_FUNCTION_WORDS:
+        return None
+    role, name = split_name(run)
+    if not name and run.endswith(("'s", "’s")):
+        role, name = split_name(run[:-2])  # "Tamoor Tariq's condition": a name all the same
+    words = name.split()
+    is_person = len(words) >= 2 and not not_a_person(name)
+    first_key = words[0].lower() if words else None
+    return role, name, name.lower(), words[-1].lower() if words else "", first_key, is_person
 
 
 def remember(speaker: QuotedSpeaker, context: SpeakerContext) -> None:
