@@ -33,7 +33,7 @@ QUESTIONS = [
     ("kill list", "kill list"),
     ("What did Kuleba want from the EU?", "Kuleba"),
 ]
-OUTAGE_SECONDS = 4  # longer than the few quick retries (0.2 + 0.4 + 0.8 s here) that were all a reply used to get
+OUTAGE_SECONDS = 1  # longer than the few quick retries (0.05 + 0.1 + 0.2 s here) that were all a reply used to get
 
 
 def ask_during_outage(bot: BotProcess, chat: int) -> None:

@@ -31,7 +31,8 @@ SECRET = TOKEN.split(":", 1)[1]
 USERNAME = "newsdesk_prod_test_bot"
 START_TIMEOUT = 90
 REPLY_TIMEOUT = 30
-QUIET = 3.0  # seconds without a reply that count as "no reply"
+QUIET = 1.0  # seconds without a reply that count as "no reply", where no barrier can be sent
+HELP_OPENING = "What I can do"
 
 PESKOV = "What did Peskov say about the summit?"
 PESKOV_TITLE = "Kremlin says no concrete plans in place for summit"
@@ -105,8 +106,26 @@ class BotProcess:
         before = self.send(chat_id, text, **kwargs)
         return self.wait_messages(chat_id, before, count, timeout)
 
-    def settle(self, chat_id: int, quiet: float = 1.5) -> list[dict]:
-        """Every message sent to the chat once none has arrived for `quiet` seconds."""
+    def settle(self, chat_id: int, chat_type: str = "private", **kwargs: Any) -> list[dict]:
+        """Every message the bot sent to the chat in answer to what it was sent so far.
+
+        A chat's updates are handled one after another and its replies go out in order, so once
+        the reply to a /help sent now has arrived, nothing that came before is still on its way:
+        a barrier instead of waiting for a silence. The /help and its reply are not returned."""
+        command = "/help" if chat_type == "private" else f"/help@{USERNAME}"
+        before = len(self.api.sent_messages(chat_id))
+        self.api.send_text(chat_id, command, chat_type=chat_type, **kwargs)
+        messages = self.api.wait_for(
+            lambda: (found := self.api.sent_messages(chat_id)) and any(
+                visible(m["text"]).startswith(HELP_OPENING) for m in found[before:]) and found,
+            REPLY_TIMEOUT, f"the reply to the barrier {command}")
+        self.fail_if_dead()
+        barrier = next(i for i in range(before, len(messages)) if visible(messages[i]["text"]).startswith(HELP_OPENING))
+        return messages[:barrier]
+
+    def silence(self, chat_id: int, quiet: float = 1.5) -> list[dict]:
+        """Every message sent to the chat once none has arrived for `quiet` seconds: for a chat
+        where even a barrier would go unanswered (one asked to slow down)."""
         messages = self.api.sent_messages(chat_id)
         deadline = time.monotonic() + REPLY_TIMEOUT
         while time.monotonic() < deadline:
@@ -124,8 +143,8 @@ def start_bot(api: FakeBotApi, workdir: Path, *, token: str = TOKEN, knowledge_d
     """Start `python -m bot run` in `workdir`; `settings` are extra environment variables and
     `python_args` go to the interpreter before it (a profiler's, say)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    # Failed sends are tried again after 0.2 s, 0.4 s, ... instead of 1 s, 2 s, ...
-    settings.setdefault("SEND_RETRY_SECONDS", "0.2")
+    # Failed sends are tried again after 0.05 s, 0.1 s, ... instead of 1 s, 2 s, ...
+    settings.setdefault("SEND_RETRY_SECONDS", "0.05")
     log_path = workdir / "bot.log"
     database_url = database_url or f"sqlite:///{workdir / 'bot.db'}"
     env = bot_env(
