@@ -31,6 +31,7 @@ from bot.db import create_schema, make_engine
 from bot.loader.run import LoadReport, load_paths
 from bot.models import Entry, Page
 from tests.support.bot_process import TOKEN, USERNAME
+from tests.support.databases import in_schema
 from tests.support.fake_bot_api import FakeBotApi
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -60,15 +61,6 @@ def _fresh_settings() -> Iterator[None]:
 
 
 # --- databases -----------------------------------------------------------------------------
-
-
-def _postgres_url_in_own_schema(url: str, schema: str) -> str:
-    parsed = make_url(url)
-    options = parsed.query.get("options", "")
-    if isinstance(options, tuple):
-        options = " ".join(options)
-    options = f"{options} -csearch_path={schema}".strip()
-    return parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
 
 
 # PostgreSQL URL handed to tests -> the private schema it works in.
@@ -106,7 +98,7 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
         admin.dispose()
         yield url
         return
-    schema_url = _postgres_url_in_own_schema(url, schema)
+    schema_url = in_schema(url, schema)
     _POSTGRES_SCHEMAS[schema_url] = schema
     try:
         yield schema_url
@@ -270,3 +262,23 @@ def everything_loaded(database_url: str, knowledge_dir: Path, coverage_dir: Path
             pages = connection.execute(select(func.count()).select_from(Page)).scalar_one()
         answerer = build_answerer(engine)
     return Loaded(report, titles, pages, answerer)
+
+
+# --- running in parallel -------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests sharing a module's costly fixture (a bot process, an index over the coverage) run
+    on one worker, so it is built once, not once per worker that happens to get one of them;
+    every other test goes wherever a worker is free (`--dist loadgroup`)."""
+    for item in items:
+        fixture_info = getattr(item, "_fixtureinfo", None)
+        if fixture_info is None:
+            continue
+        shared = any(
+            definitions[-1].scope == "module" and definitions[-1].baseid == item.nodeid.split("::")[0]
+            for definitions in fixture_info.name2fixturedefs.values()
+            if definitions
+        )
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

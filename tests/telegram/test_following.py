@@ -7,6 +7,7 @@ SQLite and PostgreSQL; and, what pushes rely on, a new page answerable within se
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -32,6 +33,7 @@ from tests.support.bot_process import (
     stop_bot,
     visible,
 )
+from tests.support.databases import own_database
 from tests.support.fake_bot_api import FakeBotApi
 
 FAST_PUSHES = {"RELOAD_INTERVAL_SECONDS": "0.5", "PUSH_INTERVAL_SECONDS": "0.3", "PUSH_QUIET_SECONDS": "0.5",
@@ -39,9 +41,9 @@ FAST_PUSHES = {"RELOAD_INTERVAL_SECONDS": "0.5", "PUSH_INTERVAL_SECONDS": "0.3",
 QUIET = 2.0  # seconds without a message that count as "nothing more was sent"
 
 
-def story_page(updates: list[tuple[str, str]], hour: int = 15) -> str:
+def story_page(updates: list[tuple[str, str]], story: str = "harbour-story", hour: int = 15) -> str:
     """A new live page of a story nobody has seen, its updates newest first."""
-    lines = ["URL: https://example.org/live/harbour-story?page=1", ""]
+    lines = [f"URL: https://example.org/live/{story}?page=1", ""]
     for position, (title, body) in enumerate(updates, start=1):
         minute = 59 - position
         lines += [f"  {position}. {title}published at {hour}:{minute:02d} Greenwich Mean Time 24 February 2022", "",
@@ -59,9 +61,8 @@ FIRST_UPDATES = [
 ]
 
 
-@pytest.fixture
-def knowledge(tmp_path: Path) -> Path:
-    folder = tmp_path / "knowledge"
+def seeded_folder(folder: Path) -> Path:
+    """A KNOWLEDGE_DIR holding the seed page, settled."""
     folder.mkdir()
     seed = folder / "seed.txt"
     seed.write_bytes((KNOWLEDGE / "world-europe-60454795_page-28.txt").read_bytes())
@@ -70,21 +71,56 @@ def knowledge(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def bot(api: FakeBotApi, bot_database: str, knowledge: Path, tmp_path: Path) -> Iterator[BotProcess]:
-    bot = start_bot(api, tmp_path / "bot", database_url=bot_database, knowledge_dir=knowledge, **FAST_PUSHES)
+def knowledge(tmp_path: Path) -> Path:
+    """The KNOWLEDGE_DIR of a test that starts bots of its own."""
+    return seeded_folder(tmp_path / "knowledge")
+
+
+@pytest.fixture(scope="module")
+def shared(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BotProcess, Path]]:
+    """One bot, and its KNOWLEDGE_DIR, for the tests below that need no start of their own: each
+    publishes a story of its own (`story`) and talks in chats of its own."""
+    work = tmp_path_factory.mktemp("following")
+    folder = seeded_folder(work / "knowledge")
+    api = FakeBotApi(token=TOKEN, username=USERNAME).start()
+    bot = None
     try:
-        bot.wait_ready()
-        yield bot
+        with own_database(database_url, work) as url:
+            bot = start_bot(api, work / "bot", database_url=url, knowledge_dir=folder, **FAST_PUSHES)
+            try:
+                bot.wait_ready()
+                yield bot, folder
+            finally:
+                stop_bot(bot)
     finally:
-        stop_bot(bot)
+        api.stop()
 
 
-def publish(knowledge: Path, name: str, updates: list[tuple[str, str]]) -> None:
-    """Write a page as a newsroom's feed would: whole, then moved into the folder."""
-    part = knowledge.parent / f"{name}.part"
-    part.write_text(story_page(updates), encoding="utf-8")
+@pytest.fixture
+def bot(shared: tuple[BotProcess, Path]) -> BotProcess:
+    return shared[0]
+
+
+@pytest.fixture
+def folder(shared: tuple[BotProcess, Path]) -> Path:
+    return shared[1]
+
+
+_stories = itertools.count(1)
+
+
+@pytest.fixture
+def story() -> str:
+    """A story no other test of the run publishes (its address, and its file's name)."""
+    return f"harbour-story-{next(_stories)}"
+
+
+def publish(knowledge: Path, updates: list[tuple[str, str]], story: str = "harbour-story") -> None:
+    """Write a story's page as a newsroom's feed would: whole, then moved into the folder."""
+    part = knowledge.parent / f"{story}.part"
+    part.write_text(story_page(updates, story), encoding="utf-8")
     os.utime(part, (time.time() - 10, time.time() - 10))  # settled
-    part.rename(knowledge / name)
+    part.rename(knowledge / f"{story}.txt")
 
 
 def pushes(api: FakeBotApi, chat: int) -> list[dict]:
@@ -96,20 +132,20 @@ def wait_pushes(bot: BotProcess, chat: int, count: int = 1) -> list[dict]:
                             REPLY_TIMEOUT, f"{count} push(es) to chat {chat}")
 
 
-def test_a_followed_topic_gets_its_new_entries_in_one_message_once(bot: BotProcess, knowledge: Path) -> None:
+def test_a_followed_topic_gets_its_new_entries_in_one_message_once(bot: BotProcess, folder: Path, story: str) -> None:
     peskov, everything, harbour_less = new_chat(), new_chat(), new_chat()
     (reply,) = bot.converse(peskov, "/follow Peskov")
     assert visible(reply["text"]).startswith("Following Peskov")
     bot.converse(everything, "/follow")
     bot.converse(harbour_less, "/follow Chernobyl")
-    publish(knowledge, "harbour.txt", FIRST_UPDATES)
+    publish(folder, FIRST_UPDATES, story)
 
     (push,) = wait_pushes(bot, peskov)
     text = visible(push["text"])
     assert text.startswith("New on Peskov:")
     assert "Kremlin repeats warning over harbour talks" in text and "a waste of everyone's time" in text
     assert "Ferry" not in text and "Lighthouse" not in text
-    assert "15:57 GMT, 24 Feb 2022" in text and 'href="https://example.org/live/harbour-story?page=1"' in push["text"]
+    assert "15:57 GMT, 24 Feb 2022" in text and f'href="https://example.org/live/{story}?page=1"' in push["text"]
     buttons = [b["text"] for row in push["reply_markup"]["inline_keyboard"] for b in row]
     assert buttons == ["Unfollow Peskov", "More on this"]
 
@@ -120,7 +156,7 @@ def test_a_followed_topic_gets_its_new_entries_in_one_message_once(bot: BotProce
     assert pushes(bot.api, harbour_less) == []
 
 
-def test_following_lists_and_unfollow_stops(bot: BotProcess, knowledge: Path) -> None:
+def test_following_lists_and_unfollow_stops(bot: BotProcess, folder: Path, story: str) -> None:
     chat = new_chat()
     bot.converse(chat, "/follow ferry")
     bot.converse(chat, "/follow lighthouse")
@@ -130,7 +166,7 @@ def test_following_lists_and_unfollow_stops(bot: BotProcess, knowledge: Path) ->
     assert visible(stopped["text"]) == "Stopped following ferry."
     (usage,) = bot.converse(chat, "/unfollow 7")
     assert visible(usage["text"]).startswith("Usage: /unfollow N")
-    publish(knowledge, "harbour.txt", FIRST_UPDATES)
+    publish(folder, FIRST_UPDATES, story)
     (push,) = wait_pushes(bot, chat)
     assert visible(push["text"]).startswith("New on lighthouse:")
     # The push's own button stops it.
@@ -140,14 +176,15 @@ def test_following_lists_and_unfollow_stops(bot: BotProcess, knowledge: Path) ->
     assert "follows nothing" in visible(listing["text"])
 
 
-def test_new_shows_what_came_since_the_chat_last_looked(bot: BotProcess, knowledge: Path) -> None:
+def test_new_shows_what_came_since_the_chat_last_looked(bot: BotProcess, folder: Path, story: str) -> None:
     chat = new_chat()
     bot.converse(chat, "/latest 2")
     time.sleep(1)  # what the chat has seen is noted in the background
     (nothing,) = bot.converse(chat, "/new")
     assert visible(nothing["text"]).startswith("Nothing new since ")
-    publish(knowledge, "harbour.txt", FIRST_UPDATES)
-    bot.wait_log("coverage check: 1 files: 1 loaded")
+    logged = len(bot.log())
+    publish(folder, FIRST_UPDATES, story)
+    bot.wait_log("coverage check: 1 files: 1 loaded", after=logged)
     time.sleep(1)
     (fresh,) = bot.converse(chat, "/new")
     text = visible(fresh["text"])
@@ -158,13 +195,13 @@ def test_new_shows_what_came_since_the_chat_last_looked(bot: BotProcess, knowled
     assert visible(again["text"]).startswith("Nothing new since ")
 
 
-def test_a_pushed_entry_corrected_on_the_page_is_edited(bot: BotProcess, knowledge: Path) -> None:
+def test_a_pushed_entry_corrected_on_the_page_is_edited(bot: BotProcess, folder: Path, story: str) -> None:
     chat = new_chat()
     bot.converse(chat, "/follow kayakers")
-    publish(knowledge, "harbour.txt", FIRST_UPDATES)
+    publish(folder, FIRST_UPDATES, story)
     (push,) = wait_pushes(bot, chat)
     corrected = [*FIRST_UPDATES[:2], (FIRST_UPDATES[2][0], FIRST_UPDATES[2][1].replace("Three", "Four"))]
-    publish(knowledge, "harbour.txt", corrected)
+    publish(folder, corrected, story)
     edit = bot.api.wait_for(lambda: bot.api.edits(chat), REPLY_TIMEOUT, "the pushed message to be edited")[-1]
     assert edit["message_id"] == push["message_id"]
     assert "Four kayakers" in visible(edit["text"])
@@ -172,7 +209,7 @@ def test_a_pushed_entry_corrected_on_the_page_is_edited(bot: BotProcess, knowled
 
 
 def test_in_groups_only_administrators_follow_and_forum_topics_get_their_own_pushes(
-    bot: BotProcess, knowledge: Path
+    bot: BotProcess, folder: Path, story: str
 ) -> None:
     group, admin, member = -1_001_234_500_000 - new_chat(), new_chat(), new_chat()
     bot.api.set_admins(group, {admin})
@@ -183,7 +220,7 @@ def test_in_groups_only_administrators_follow_and_forum_topics_get_their_own_pus
     (accepted,) = bot.wait_messages(group, 1)
     assert visible(accepted["text"]).startswith("Following ferry")
     assert accepted.get("message_thread_id") == 77
-    publish(knowledge, "harbour.txt", FIRST_UPDATES)
+    publish(folder, FIRST_UPDATES, story)
     (push,) = wait_pushes(bot, group)
     assert push.get("message_thread_id") == 77
     assert "Ferry service" in visible(push["text"])
@@ -200,7 +237,7 @@ def test_follows_survive_a_restart(api: FakeBotApi, bot_database: str, knowledge
     second = start_bot(api, tmp_path / "second", database_url=bot_database, knowledge_dir=knowledge, **FAST_PUSHES)
     try:
         second.wait_ready()
-        publish(knowledge, "harbour.txt", FIRST_UPDATES)
+        publish(knowledge, FIRST_UPDATES)
         (push,) = wait_pushes(second, chat)
         assert "Lighthouse keeper" in visible(push["text"])
     finally:
@@ -226,7 +263,7 @@ def test_a_bot_and_a_push_process_together_send_each_entry_once(
                                       stdout=log, stderr=subprocess.STDOUT)
         api.wait_for(lambda: "pushing new entries" in (workdir / "push.log").read_text(), REPLY_TIMEOUT,
                      "the push process to start")
-        publish(knowledge, "harbour.txt", FIRST_UPDATES)
+        publish(knowledge, FIRST_UPDATES)
         for chat in chats:
             wait_pushes(bot, chat)
         time.sleep(QUIET)
@@ -254,7 +291,7 @@ def test_a_question_during_a_large_fan_out_is_answered_first(
                 store.add_follow(engine, chat, 0, "", 20)
         finally:
             engine.dispose()
-        publish(knowledge, "harbour.txt", FIRST_UPDATES)
+        publish(knowledge, FIRST_UPDATES)
         api.wait_for(lambda: sum(bool(pushes(api, c)) for c in followers) >= 20, REPLY_TIMEOUT, "the fan-out to start")
         asked = new_chat()
         (reply,) = bot.converse(asked, PESKOV)
@@ -278,7 +315,7 @@ def test_a_new_page_is_answerable_within_seconds_with_default_settings(
         bot.wait_log("watching ")
         chat = new_chat()
         landed = time.monotonic()
-        publish(knowledge, "harbour.txt", FIRST_UPDATES)
+        publish(knowledge, FIRST_UPDATES)
         while True:
             (reply,) = bot.converse(chat, "Who rescued the stranded kayakers?")
             if "Lighthouse keeper rescues stranded kayakers" in visible(reply["text"]):
