@@ -183,6 +183,7 @@ async def _post_init(application: Application) -> None:
         stopping = asyncio.Event()
         task = asyncio.create_task(state.pusher.run(settings.push_interval_seconds, stopping), name="pushing")
         state.pushing = (stopping, task)
+    state.started_up = True
     log.info("bot @%s ready", application.bot.username)
 
 
@@ -210,6 +211,8 @@ def open_database(settings: Settings) -> Engine | None:
 
 
 MAX_DATABASE_WAIT_SECONDS = 30.0
+STOP_RECHECK_SECONDS = 0.05
+STOP_WAIT_SECONDS = 2.0
 
 
 def run(settings: Settings) -> None:
@@ -228,7 +231,7 @@ def run(settings: Settings) -> None:
         return
     answerers = AnswererCache(engine, check_every=settings.index_check_seconds)
     application = build_application(settings, answerers, loader)
-    _stop_at_once_on_signals(application.bot_data.watcher)
+    _stop_at_once_on_signals(application)
     # None: the handlers above replace python-telegram-bot's own.
     stop_signals = None
     if settings.webhook_url:
@@ -253,14 +256,24 @@ def run(settings: Settings) -> None:
         application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1, stop_signals=stop_signals)
 
 
-def _stop_at_once_on_signals(watcher: CoverageWatcher) -> None:
+def _stop_at_once_on_signals(application: Application) -> None:
     """SIGTERM, SIGINT and SIGABRT stop the bot as python-telegram-bot's own handlers would,
     and first tell a load under way to give up, so stopping never waits for it."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    state: BotState = application.bot_data
+    first_asked: list[float] = []  # when the first signal came
 
     def stop() -> None:
-        watcher.stopping.set()
+        state.watcher.stopping.set()
+        if not first_asked:
+            first_asked.append(loop.time())
+        if state.started_up and not application.running and loop.time() - first_asked[0] < STOP_WAIT_SECONDS:
+            # Between start-up and running, python-telegram-bot is opening its long poll (or
+            # webhook): interrupted there it leaves that half done and cannot shut down. It
+            # takes milliseconds (unless Telegram has just gone away): stop once it has.
+            loop.call_later(STOP_RECHECK_SECONDS, stop)
+            return
         raise SystemExit(0)
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGABRT):

@@ -35,6 +35,8 @@ class BotState:
     def __init__(self) -> None:
         self.pusher: Pusher | None = None  # None with PUSH_ENABLED=false
         self.pushing: tuple[asyncio.Event, asyncio.Task[None]] | None = None
+        # Set once start-up work is done and python-telegram-bot opens its long poll or webhook.
+        self.started_up = False
 
 
 Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotState]

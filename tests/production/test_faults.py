@@ -306,6 +306,25 @@ def test_sigterm_stops_the_bot_within_five_seconds_with_exit_code_0(tmp_path: Pa
     assert SECRET not in bot.log()
 
 
+def test_sigterm_while_the_long_poll_is_being_opened_stops_the_bot_cleanly(tmp_path: Path) -> None:
+    """Ready, but python-telegram-bot still opening its long poll (here: a slow deleteWebhook):
+    SIGTERM then used to leave that half done, log an error and hang."""
+    with FakeBotApi(token=TOKEN, username=USERNAME) as api:
+        api.delay("deleteWebhook", 1.0)
+        bot = start_bot(api, tmp_path / "bot")
+        try:
+            bot.wait_ready()
+            bot.proc.send_signal(signal.SIGTERM)
+            try:
+                code = bot.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"still running 5 s after SIGTERM:\n{bot.log()[-2000:]}")
+            assert code == 0, bot.log()[-2000:]
+        finally:
+            stop_bot(bot)
+    assert "Traceback" not in bot.log() and "stopped on an error" not in bot.log()
+
+
 def write_big_page(path: Path, megabytes: int = 50) -> int:
     """A live page of `megabytes` MB: thousands of long entries. Returns how many."""
     body = " ".join(["Officials said the talks on the border would go on for another week"] * 30)
