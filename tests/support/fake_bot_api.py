@@ -182,6 +182,7 @@ class FakeBotApi:
         # (method, chat id or None for any chat) -> the errors its next calls get
         self._faults: dict[tuple[str, str | None], list[tuple[int, str, Params | None]]] = {}
         self._delays: dict[str, float] = {}
+        self._open_polls = 0  # getUpdates calls waiting for an update
         self._down = self._closing = False
         self._port = 0
         self._thread: threading.Thread | None = None
@@ -293,6 +294,10 @@ class FakeBotApi:
         without sending a response") and PTB raises ``telegram.error.NetworkError``."""
         self._down = down
 
+    def long_poll_open(self) -> bool:
+        """Whether a getUpdates call is waiting for an update now."""
+        return self._open_polls > 0
+
     def delay(self, method: str, seconds: float) -> None:
         """Sleep ``seconds`` before answering ``method`` (0 removes the delay)."""
         self._delays[method.lower()] = seconds
@@ -368,18 +373,22 @@ class FakeBotApi:
         """Long poll: wait up to ``timeout`` s, returning as soon as an update is queued."""
         offset, limit = int(p.get("offset") or 0), int(p.get("limit") or 100)
         deadline = time.monotonic() + float(p.get("timeout") or 0)
-        while True:
-            self._wakeup.clear()
-            with self._lock:  # offset confirms every update before it
-                self._updates = [u for u in self._updates if u["update_id"] >= offset]
-                batch = self._updates[:limit]
-            remaining = deadline - time.monotonic()
-            if batch or self._closing or remaining <= 0:
-                return batch
-            try:
-                await asyncio.wait_for(self._wakeup.wait(), remaining)
-            except TimeoutError:
-                return []
+        self._open_polls += 1
+        try:
+            while True:
+                self._wakeup.clear()
+                with self._lock:  # offset confirms every update before it
+                    self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                    batch = self._updates[:limit]
+                remaining = deadline - time.monotonic()
+                if batch or self._closing or remaining <= 0:
+                    return batch
+                try:
+                    await asyncio.wait_for(self._wakeup.wait(), remaining)
+                except TimeoutError:
+                    return []
+        finally:
+            self._open_polls -= 1
 
     def _set_webhook(self, p: Params) -> bool:
         self._webhook_url = str(p.get("url") or "")

@@ -416,6 +416,7 @@ def test_a_reply_telegram_refuses_for_good_is_logged_and_the_user_gets_an_apolog
 
 def test_bot_survives_an_api_outage_and_answers_afterwards(bot: BotProcess) -> None:
     api, chat = bot.api, new_chat()
+    api.wait_for(api.long_poll_open, REPLY_TIMEOUT, "the bot's long poll")
     api.set_down(True)  # new connections are dropped; the long poll already open still delivers
     try:
         api.send_text(chat, "/latest 1")
