@@ -13,7 +13,7 @@ import pickle
 import subprocess
 import sys
 import threading
-from typing import IO
+from typing import IO, NamedTuple
 
 from bot.retrieval.documents import Document
 from bot.retrieval.postings import Postings, build_postings
@@ -56,14 +56,26 @@ def build_in_parts(documents: list[Document]) -> list[tuple[Postings, int, int]]
     return [(first, 0, cut), (rest, cut, len(documents) - cut)]
 
 
+class _Texts(NamedTuple):
+    """What the postings are built from, without the rest of a document: plain tuples of
+    strings pickle several times faster than documents, on the interpreter the answers use."""
+
+    kind: str
+    title: str
+    body: str
+    author: str | None
+    byline: str
+
+
 def _send(stream: IO[bytes], documents: list[Document]) -> None:
+    texts = [(d.kind.value, d.title, d.body, d.author, d.byline) for d in documents]
     try:
-        pickle.dump(documents, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(texts, stream, protocol=pickle.HIGHEST_PROTOCOL)
         stream.close()
     except (BrokenPipeError, OSError):  # the child died: its part is built here instead
         pass
 
 
 if __name__ == "__main__":
-    part = pickle.load(sys.stdin.buffer)
-    pickle.dump(build_postings(part), sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    part = [_Texts(*texts) for texts in pickle.load(sys.stdin.buffer)]
+    pickle.dump(build_postings(part), sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)  # type: ignore[arg-type]
