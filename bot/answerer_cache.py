@@ -17,6 +17,7 @@ from bot.quotes.lookup import QuoteBook
 from bot.quotes.query import quotes_in
 from bot.retrieval.documents import documents_in
 from bot.retrieval.index import SearchIndex
+from bot.retrieval.parallel_build import PartsBuild
 from bot.retrieval.search import Searcher
 from bot.transactions import reading
 
@@ -37,8 +38,13 @@ def built_answerer(engine: Engine) -> tuple[Answerer, int]:
     with reading(engine) as connection:
         version = published_version(connection)
         documents = documents_in(connection)
-        quotes = quotes_in(connection)
-    answerer = Answerer(Searcher(SearchIndex(documents)), QuoteBook(quotes))
+        building = PartsBuild(documents)  # under way while the quotes are read
+        try:
+            quotes = quotes_in(connection)
+        except BaseException:
+            building.abandon()
+            raise
+    answerer = Answerer(Searcher(SearchIndex(documents, building=building)), QuoteBook(quotes))
     # This process keeps the answerer until the data changes: its objects are long-lived, and
     # the collector should stop walking them (bot.memory).
     settle_after_build()

@@ -15,7 +15,7 @@ import numpy as np
 from bot.retrieval.acronyms import Acronyms
 from bot.retrieval.documents import Document
 from bot.retrieval.first_names import first_names, is_first_name
-from bot.retrieval.parallel_build import build_in_parts
+from bot.retrieval.parallel_build import PartsBuild
 from bot.retrieval.postings import build_postings, document_terms, sample_step
 from bot.retrieval.related import RelatedWords, configured
 from bot.retrieval.segment import Segment
@@ -73,8 +73,9 @@ class SearchIndex:
     of BM25F, and the idf comes from all segments' live counts, so ranking statistics stay those
     of a full build (field lengths are normalised by the main segment's averages)."""
 
-    def __init__(self, documents: list[Document], related: RelatedWords | None = None):
-        parts = build_in_parts(documents)
+    def __init__(self, documents: list[Document], related: RelatedWords | None = None, building: PartsBuild | None = None):
+        """`building`: the postings' build, if the caller started it already (bot.retrieval.parallel_build)."""
+        parts = (building if building is not None else PartsBuild(documents)).parts()
         self.related = related if related is not None else configured()
         first_names()  # read now rather than in the middle of the first question that needs it
         surface: Counter = Counter()

@@ -22,38 +22,56 @@ log = logging.getLogger(__name__)
 
 # Below this many documents a second process costs more than it saves.
 PARALLEL_FROM = 20_000
-# The other process starts an interpreter first: it gets the smaller part.
-OTHER_SHARE = 0.45
+# The other process starts while the caller still reads the quotes: it gets the larger part.
+OTHER_SHARE = 0.5
 
 
-def build_in_parts(documents: list[Document]) -> list[tuple[Postings, int, int]]:
-    """(postings, first position, size) of each part, in order."""
-    if len(documents) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        return [(build_postings(documents), 0, len(documents))]
-    cut = int(len(documents) * OTHER_SHARE)
-    first: Postings | None = None
-    try:
-        child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    except OSError as exc:
-        log.warning("cannot start a second process to build part of the index (%s)", exc)
-        child = None
-    if child is not None:
-        assert child.stdin is not None and child.stdout is not None
-        feeder = threading.Thread(target=_send, args=(child.stdin, documents[:cut]), name="index part", daemon=True)
-        feeder.start()
-    rest = build_postings(documents[cut:])
-    if child is not None:
-        assert child.stdout is not None
+class PartsBuild:
+    """A build started as soon as the documents are read: the second process starts and reads
+    its part while the caller goes on (reading the quotes, say); `parts()` builds the rest here
+    and collects the other part."""
+
+    def __init__(self, documents: list[Document]):
+        self.documents = documents
+        self.cut = 0
+        self.child: subprocess.Popen | None = None
+        if len(documents) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+            return
+        self.cut = int(len(documents) * OTHER_SHARE)
         try:
-            first = pickle.load(child.stdout)
-        except (EOFError, pickle.UnpicklingError, OSError) as exc:
-            log.warning("the second process building part of the index failed (%s); building it here", exc)
-        finally:
-            child.stdout.close()
-            child.wait()
-    if first is None:
-        first = build_postings(documents[:cut])
-    return [(first, 0, cut), (rest, cut, len(documents) - cut)]
+            self.child = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        except OSError as exc:
+            log.warning("cannot start a second process to build part of the index (%s)", exc)
+            return
+        assert self.child.stdin is not None
+        threading.Thread(target=_send, args=(self.child.stdin, documents[: self.cut]), name="index part", daemon=True).start()
+
+    def abandon(self) -> None:
+        """The caller failed before asking for the parts: end the second process."""
+        if self.child is not None:
+            self.child.kill()
+            self.child.wait()
+            self.child = None
+
+    def parts(self) -> list[tuple[Postings, int, int]]:
+        """(postings, first position, size) of each part, in order."""
+        documents, cut = self.documents, self.cut
+        if not cut:
+            return [(build_postings(documents), 0, len(documents))]
+        rest = build_postings(documents[cut:])
+        first: Postings | None = None
+        if self.child is not None:
+            assert self.child.stdout is not None
+            try:
+                first = pickle.load(self.child.stdout)
+            except (EOFError, pickle.UnpicklingError, OSError) as exc:
+                log.warning("the second process building part of the index failed (%s); building it here", exc)
+            finally:
+                self.child.stdout.close()
+                self.child.wait()
+        if first is None:
+            first = build_postings(documents[:cut])
+        return [(first, 0, cut), (rest, cut, len(documents) - cut)]
 
 
 class _Texts(NamedTuple):
