@@ -60,9 +60,14 @@ def extended_answerer(answerer: Answerer, changes: Changes) -> Answerer:
     return answerer.extended(searcher, quotes, changes.removed)
 
 
-def outgrown(answerer: Answerer) -> bool:
+def outgrown(answerer: Answerer, adding: int = 0) -> bool:
+    """Whether the index, with `adding` documents more, is due a full build."""
     index = answerer.searcher.index
-    return index.added > max(FOLD_MIN, FOLD_SHARE * index.main_size)
+    added = index.added + adding
+    # Added segments normalise lengths by the main index's averages: once they outnumber it (an
+    # empty database's index, before the first load), those averages say little and a full
+    # build, cheap at that size, is due.
+    return added > min(index.main_size, max(FOLD_MIN, FOLD_SHARE * index.main_size))
 
 
 class AnswererCache:
@@ -122,15 +127,13 @@ class AnswererCache:
         started = time.perf_counter()
         current = self._answerer
         # A version below the one held: the database was replaced, not changed.
-        if current is None or version < self._version or outgrown(current):
-            self._answerer, self._version = built_answerer(self.engine)
-            release_free_memory()  # the replaced index; the new one settled when it was built
-            log.info(
-                "index built: %d documents, version %d, %.2fs",
-                len(self._answerer.documents), self._version, time.perf_counter() - started,
-            )
+        if current is None or version < self._version:
+            self._build(started)
             return
         changes = read_changes(self.engine, self._version)
+        if outgrown(current, len(changes.documents)):
+            self._build(started)
+            return
         self._answerer, self._version = extended_answerer(current, changes), changes.version
         # Reference counting freed what only the old index held (nothing in an index forms a
         # cycle): hand it back, without a collection that would stop answers meanwhile.
@@ -139,6 +142,14 @@ class AnswererCache:
         log.info(
             "index updated to version %d: %d documents in, %d out, %.3fs",
             changes.version, len(changes.documents), len(changes.replaced), time.perf_counter() - started,
+        )
+
+    def _build(self, started: float) -> None:
+        self._answerer, self._version = built_answerer(self.engine)
+        release_free_memory()  # the replaced index; the new one settled when it was built
+        log.info(
+            "index built: %d documents, version %d, %.2fs",
+            len(self._answerer.documents), self._version, time.perf_counter() - started,
         )
 
     @property

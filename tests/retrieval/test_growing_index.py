@@ -175,3 +175,15 @@ def test_without_a_second_process_the_index_is_built_here(
     assert len(answerer.searcher.index.segments) == 2
     answer = answerer.answer("What did Peskov say about the summit?")
     assert answer.citations[0].title == "Kremlin says no concrete plans in place for summit"
+
+
+def test_the_first_load_into_an_empty_database_gets_a_full_build(engine: Engine, seed_page: Path) -> None:
+    """A bot starting on an empty database has an empty index while its first load runs; what
+    that load adds outnumbers the (empty) main index, so it is built in full, not added beside
+    it with lengths normalised by nothing."""
+    cache = AnswererCache(engine)
+    assert cache.refresh().documents == []
+    load_paths(engine, [seed_page])
+    answerer = cache.refresh()
+    assert len(answerer.searcher.index.segments) == 1
+    assert answerer.searcher.index.main_size == len(answerer.documents) > 0
