@@ -28,6 +28,7 @@ from telegram.request import HTTPXRequest
 from bot.answerer_cache import AnswererCache
 from bot.config import Settings
 from bot.db import get_engine
+from bot.kinds import LoadStatus
 from bot.loader.in_child import ChildLoader, LoadStopped
 from bot.loader.watch import CoverageWatcher
 from bot.quotes.name_evidence import load_resources
@@ -162,9 +163,12 @@ async def _post_init(application: Application) -> None:
     state: BotState = application.bot_data
     answerers, settings, watcher = state.answerers, state.settings, state.watcher
     # Load what is new or changed in KNOWLEDGE_DIR (everything, on an empty database), so one
-    # command starts a useful bot; unchanged files cost a hash.
+    # command starts a useful bot; unchanged files cost a hash. The index of what the database
+    # holds is built meanwhile (the loading is another process's work), then brought up to date
+    # with what the load added, if anything.
     if not settings.knowledge_dir.exists():
         log.warning("KNOWLEDGE_DIR %s does not exist", settings.knowledge_dir)
+    building = asyncio.ensure_future(off_loop(answerers.answerer))
     try:
         report = await off_loop(watcher.poll)
     except LoadStopped:
@@ -173,7 +177,9 @@ async def _post_init(application: Application) -> None:
         log.info("loaded %s: %s", settings.knowledge_dir, report.summary_line())
         for outcome in report.failed:
             log.error("could not load %s: %s", outcome.path, outcome.message)
-    await off_loop(answerers.answerer)
+    await building
+    if report is not None and report.count(LoadStatus.LOADED):
+        await off_loop(answerers.refresh)
     # Replies kept through an outage or the last stop go before anything new.
     await state.delivery.resume()
     await application.bot.set_my_commands([BotCommand(name, text) for name, text in handlers.COMMANDS])
