@@ -190,7 +190,8 @@ class Answerer:
         query = self.searcher.query_terms(words)
         if not query:
             return None
-        return [self.documents[d].row_id for d in self.searcher.best(query, QUOTE_POOL) if not self.searcher.is_summary[d]]
+        documents = self.documents
+        return [documents[d].row_id for d in self.searcher.best_entries(query, QUOTE_POOL)]
 
     def followed(self, topic: str, entry_ids: list[int]) -> list[Citation]:
         """Of these entries, those a chat following `topic` gets (all of them for no topic), in

@@ -119,18 +119,18 @@ class QuoteBook:
         query = utils.default_process(words_typed)
         if len(query) < 6 or not self.quotes:
             return []
-        positions = (
-            range(len(self.quotes)) if entries is None
-            else [p for entry in entries for p in self._by_entry.get(entry, ())]
-        )
-        choices = {p: self.quotes[p].text for p in positions}
+        if entries is None:
+            pool = self.quotes
+        else:
+            by_entry, quotes = self._by_entry, self.quotes
+            pool = [quotes[p] for entry in entries for p in by_entry.get(entry, ())]
         candidates = process.extract(
-            query, choices, scorer=fuzz.token_set_ratio, processor=utils.default_process, score_cutoff=QUOTE_CUTOFF,
-            limit=limit,
+            query, [quote.text for quote in pool], scorer=fuzz.token_set_ratio, processor=utils.default_process,
+            score_cutoff=QUOTE_CUTOFF, limit=limit,
         )
         content = {stem(w) for w in words(words_typed) if w not in STOPWORDS}
         found = [
-            (self.quotes[index], len(content & {stem(w) for w in words(self.quotes[index].text)}), score)
+            (pool[index], len(content & {stem(w) for w in words(pool[index].text)}), score)
             for _text, score, index in candidates
         ]
         found.sort(key=lambda f: (f[1], f[2]), reverse=True)

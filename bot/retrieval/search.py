@@ -121,6 +121,11 @@ class Searcher:
         """The documents scoring highest for the query, at most `count` of them."""
         return _top(self.index.score(query), count).tolist()
 
+    def best_entries(self, query: list[QueryTerm], count: int) -> list[int]:
+        """Of the `count` documents scoring highest, the entries (summary points left out)."""
+        best = _top(self.index.score(query), count)
+        return best[~self.is_summary[best]].tolist()
+
     def latest(self, count: int) -> list[int]:
         return self.newest[:count]
 
