@@ -284,6 +284,16 @@ def test_a_crash_while_sending_gives_an_apology_and_no_traceback_in_the_chat(bot
 # --- stopping ---------------------------------------------------------------------------------
 
 
+def assert_stops_on_sigterm(bot: BotProcess) -> None:
+    """SIGTERM ends the bot within five seconds, with exit code 0."""
+    bot.proc.send_signal(signal.SIGTERM)
+    try:
+        code = bot.proc.wait(5)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running 5 s after SIGTERM:\n{bot.log()[-2000:]}")
+    assert code == 0, bot.log()[-2000:]
+
+
 def test_sigterm_stops_the_bot_within_five_seconds_with_exit_code_0(tmp_path: Path) -> None:
     with FakeBotApi(token=TOKEN, username=USERNAME) as api:
         bot = start_bot(api, tmp_path / "bot")
@@ -292,14 +302,7 @@ def test_sigterm_stops_the_bot_within_five_seconds_with_exit_code_0(tmp_path: Pa
             (reply,) = bot.converse(new_chat(), "/latest 1")  # busy with a long poll from here on
             assert visible(reply["text"]).startswith("The newest updates:")
             time.sleep(1)
-            bot.proc.send_signal(signal.SIGTERM)
-            started = time.monotonic()
-            try:
-                code = bot.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                pytest.fail(f"still running 5 s after SIGTERM:\n{bot.log()[-2000:]}")
-            assert time.monotonic() - started <= 5
-            assert code == 0, bot.log()[-2000:]
+            assert_stops_on_sigterm(bot)
         finally:
             stop_bot(bot)
     assert "Traceback" not in bot.log()
@@ -314,12 +317,7 @@ def test_sigterm_while_the_long_poll_is_being_opened_stops_the_bot_cleanly(tmp_p
         bot = start_bot(api, tmp_path / "bot")
         try:
             bot.wait_ready()
-            bot.proc.send_signal(signal.SIGTERM)
-            try:
-                code = bot.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                pytest.fail(f"still running 5 s after SIGTERM:\n{bot.log()[-2000:]}")
-            assert code == 0, bot.log()[-2000:]
+            assert_stops_on_sigterm(bot)
         finally:
             stop_bot(bot)
     assert "Traceback" not in bot.log() and "stopped on an error" not in bot.log()
@@ -358,12 +356,7 @@ def test_sigterm_during_the_load_of_a_50_mb_file_stops_within_five_seconds_keepi
             (reply,) = bot.converse(new_chat(), PESKOV)
             assert PESKOV_TITLE in visible(reply["text"])
             time.sleep(2)  # well into reading and storing the file
-            bot.proc.send_signal(signal.SIGTERM)
-            try:
-                code = bot.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                pytest.fail(f"still running 5 s after SIGTERM:\n{bot.log()[-2000:]}")
-            assert code == 0, bot.log()[-2000:]
+            assert_stops_on_sigterm(bot)
         finally:
             stop_bot(bot)
     engine = make_engine(bot.database_url)
