@@ -5,11 +5,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
 from rapidfuzz import fuzz, process, utils
 
 from bot.kinds import SpeakerKind
 from bot.quotes.query import QuoteRecord
+from bot.retrieval.fuzzy import top_matches
 from bot.retrieval.text import STOPWORDS, stem, words
 
 # "What did Peskov say about the summit?", "How did the Kremlin respond?", "What does Kuleba want?"
@@ -125,18 +125,11 @@ class QuoteBook:
         else:
             by_entry, quotes = self._by_entry, self.quotes
             pool = [quotes[p] for entry in entries for p in by_entry.get(entry, ())]
-        # cdist compares outside the interpreter lock: the other chats' answers go on meanwhile.
-        scores = process.cdist(
-            [query], [quote.text for quote in pool], scorer=fuzz.token_set_ratio, processor=utils.default_process,
-            score_cutoff=QUOTE_CUTOFF, dtype=np.float64, workers=1,
-        )[0]
-        passing = np.flatnonzero(scores >= QUOTE_CUTOFF).tolist()
-        best = sorted(passing, key=lambda index: (-scores[index], index))[:limit]
+        matches = top_matches(
+            query, [quote.text for quote in pool], fuzz.token_set_ratio, QUOTE_CUTOFF, limit, processor=utils.default_process
+        )
         content = {stem(w) for w in words(words_typed) if w not in STOPWORDS}
-        found = [
-            (pool[index], len(content & {stem(w) for w in words(pool[index].text)}), float(scores[index]))
-            for index in best
-        ]
+        found = [(pool[index], len(content & {stem(w) for w in words(pool[index].text)}), score) for index, score in matches]
         found.sort(key=lambda f: (f[1], f[2]), reverse=True)
         return [(quote, shared) for quote, shared, _score in found if shared]
 

@@ -3,6 +3,8 @@
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.retrieval.fuzzy import top_matches
+
 
 class Speller:
     def __init__(self, word_frequency: dict[str, int], function_words: frozenset[str] = frozenset()):
@@ -34,10 +36,10 @@ class Speller:
         if len(word) < 4 or word.isdigit() or not self._words:
             return None
         cutoff = 88 if len(word) <= 5 else 83
-        candidates = process.extract(word, self._words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+        candidates = [(self._words[index], score) for index, score in top_matches(word, self._words, fuzz.ratio, cutoff, 5)]
         if not candidates:
             return None
-        best, score, _ = max(candidates, key=lambda c: (round(c[1]), self._frequency[c[0]]))
+        best, score = max(candidates, key=lambda c: (round(c[1]), self._frequency[c[0]]))
         # A typo is a slip of a key or two: "straight" is a word of its own, not "strait" mistyped.
         if OSA.distance(word, best) > (1 if len(word) <= 8 else 2):
             return None
