@@ -23,6 +23,7 @@ from bot.loader.run import LoadReport, load_paths
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.1
+END_WAIT_SECONDS = 1.0
 # The child is started once and kept, so that its second of start-up (importing, reading WordNet
 # and the names list) is not paid again by every load, on the core the answers need. Started
 # while the bot's process still runs one thread, it is forked and shares what that process has
@@ -93,7 +94,12 @@ class ChildLoader:
         if self._child is not None and self._child.is_alive():
             self._child.terminate()
         if self._child is not None:
-            self._child.join(5)
+            # A stopping bot must not wait on its loader: what the child has committed stays,
+            # and its open transaction is rolled back by the database either way.
+            self._child.join(END_WAIT_SECONDS)
+            if self._child.is_alive():
+                self._child.kill()
+                self._child.join()
         if self._pipe is not None:
             self._pipe.close()
         self._child, self._pipe = None, None
