@@ -4,7 +4,7 @@ from pathlib import Path
 
 from sqlalchemy import Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel, create_engine
 
@@ -15,11 +15,17 @@ from bot.transactions import WRITER
 SQLITE_BUSY_SECONDS = 30.0
 
 
+def in_memory(database_url: str | URL) -> bool:
+    """A SQLite database in memory: only the process that opened it can see it."""
+    url = make_url(database_url)
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
 def make_engine(database_url: str) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    if url.database and url.database != ":memory:":
+    if url.database and not in_memory(url):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         # How long to wait for another process's write lock: 30 s unless the URL says
         # otherwise ("sqlite:///news.db?timeout=5").
@@ -35,7 +41,7 @@ def make_engine(database_url: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        if url.database and url.database != ":memory:":
+        if not in_memory(url):
             # WAL lets the bot read while a loader writes; with WAL, NORMAL sync cannot corrupt the
             # database (a power cut may lose the last commits, which a reload restores).
             cursor.execute("PRAGMA journal_mode=WAL")

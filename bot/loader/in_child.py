@@ -16,8 +16,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
+from bot.db import in_memory
 from bot.loader.run import LoadReport, load_paths
 
 log = logging.getLogger(__name__)
@@ -49,10 +48,7 @@ class ChildLoader:
     @classmethod
     def for_url(cls, database_url: str) -> ChildLoader | None:
         """A loader for this database, or None when only this process can open it (SQLite in memory)."""
-        url = make_url(database_url)
-        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
-            return None
-        return cls(database_url)
+        return None if in_memory(database_url) else cls(database_url)
 
     def start(self) -> None:
         """Start the child now (the bot does, before it opens the database or starts a thread)."""

@@ -37,10 +37,8 @@ class CoverageWatcher:
     folder: Path
     unload_after: float = 600.0
     settle: float = SETTLE_SECONDS
-    # Load in a child process (bot.loader.in_child), for the running bot; a database only this
-    # process can open (SQLite in memory) is loaded in place.
-    in_child: bool = False
-    # The child to load in, when the caller started it already; one is made on first use otherwise.
+    # The running bot loads in a child process (bot.loader.in_child); without one (the command
+    # line, a database only this process can open) files are loaded in place.
     child: ChildLoader | None = None
     # Set when the process stops: a load under way is abandoned (what it committed stays).
     stopping: threading.Event = field(default_factory=threading.Event)
@@ -86,8 +84,6 @@ class CoverageWatcher:
 
     def _load(self, paths: list[Path]) -> LoadReport:
         log.info("loading %d new or changed file(s)", len(paths))
-        if self.child is None and self.in_child:
-            self.child = ChildLoader.for_url(self.engine.url.render_as_string(hide_password=False))
         if self.child is None:
             return load_paths(self.engine, paths)
         return self.child.load(paths, self.stopping)

@@ -83,8 +83,7 @@ def build_application(settings: Settings, answerers: AnswererCache, loader: Chil
     state.limiter = QuestionLimiter(settings.questions_per_minute)
     state.asked = RecentQuestions()
     watcher = CoverageWatcher(
-        answerers.engine, settings.knowledge_dir, unload_after=settings.unload_after_seconds, in_child=True,
-        child=loader,
+        answerers.engine, settings.knowledge_dir, unload_after=settings.unload_after_seconds, child=loader
     )
     state.watcher = watcher
     state.upkeep = upkeep = CoverageUpkeep(watcher, answerers)
